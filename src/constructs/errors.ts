@@ -1,0 +1,7 @@
+/**
+ * Placeholder during bootstrap.
+ */
+export class GuardrailsInfo {
+  /** Library name. */
+  public static readonly LIBRARY = 'cdk-iam-guardrails';
+}

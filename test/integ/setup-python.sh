@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Placeholder until the Python integration environment lands.
+set -euo pipefail
