@@ -19,7 +19,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
 
   peerDeps: ['cdk-nag@^3.0.2'],
+  // Peers are declared with their minimum; development and tests use the newest CDK, because
+  // cdk-nag v3's plugin entry point needs the construct tree on the validation context, which
+  // aws-cdk-lib provides from 2.258 (our packs fall back to the stored scope on 2.257).
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'constructs@10.5.1',
     'cdk-nag@3.0.2',
     'aws-cdk@2.1148.1',
     'fast-check@^4',

@@ -1,1 +1,1 @@
-export * from './constructs';
+// Public API. Each area appends its own exports here.
