@@ -1,0 +1,148 @@
+import { ROOT_ACCOUNT_USER } from './parse';
+import {
+  DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
+  DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
+} from '../../constructs/private/password-policy-defaults';
+import {
+  CredentialFindingType,
+  CredentialKind,
+  CredentialReportFinding,
+  CredentialReportRow,
+} from '../credential-report-types';
+
+export const MS_PER_DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * CIS 1.7 treats any root use as worth a look; 90 days matches the report review cycle the guide
+ * and the other thresholds use, so a daily audit keeps reminding for one quarter after a use.
+ */
+export const DEFAULT_ROOT_USAGE_WINDOW_DAYS = 90;
+
+/**
+ * The thresholds in milliseconds. The public `CredentialReport.findings` takes `Duration`s; this
+ * form lets the Lambda handler and the CLI evaluate without loading aws-cdk-lib.
+ */
+export interface Thresholds {
+  readonly now: Date;
+  readonly maxAccessKeyAgeMs: number;
+  readonly maxUnusedAgeMs: number;
+  readonly rootUsageWindowMs: number;
+}
+
+export function thresholdsInDays(
+  now: Date,
+  maxAccessKeyAgeDays = DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
+  maxUnusedAgeDays = DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
+  rootUsageWindowDays = DEFAULT_ROOT_USAGE_WINDOW_DAYS,
+): Thresholds {
+  return {
+    now,
+    maxAccessKeyAgeMs: maxAccessKeyAgeDays * MS_PER_DAY,
+    maxUnusedAgeMs: maxUnusedAgeDays * MS_PER_DAY,
+    rootUsageWindowMs: rootUsageWindowDays * MS_PER_DAY,
+  };
+}
+
+const ACCESS_KEYS = [
+  { kind: CredentialKind.ACCESS_KEY_1, label: 'access key 1', active: 'accessKey1Active', rotated: 'accessKey1LastRotated', used: 'accessKey1LastUsedDate' },
+  { kind: CredentialKind.ACCESS_KEY_2, label: 'access key 2', active: 'accessKey2Active', rotated: 'accessKey2LastRotated', used: 'accessKey2LastUsedDate' },
+] as const;
+
+/**
+ * Ages are compared strictly: a key exactly `maxAccessKeyAge` old, or a credential last used
+ * exactly `maxUnusedAge` ago, is still compliant; one millisecond more is a finding. Root use
+ * exactly `rootUsageWindow` ago is still inside the window.
+ */
+export function evaluateRows(rows: readonly CredentialReportRow[], thresholds: Thresholds): CredentialReportFinding[] {
+  const findings: CredentialReportFinding[] = [];
+  for (const row of rows) {
+    const add = (type: CredentialFindingType, credential: CredentialKind, detail: string) =>
+      findings.push({ type, user: row.user, arn: row.arn, credential, detail, lineNumber: row.lineNumber });
+    if (row.user === ROOT_ACCOUNT_USER) {
+      evaluateRoot(row, thresholds, add);
+    } else {
+      evaluateUser(row, thresholds, add);
+    }
+  }
+  return findings;
+}
+
+type Add = (type: CredentialFindingType, credential: CredentialKind, detail: string) => void;
+
+function evaluateRoot(row: CredentialReportRow, t: Thresholds, add: Add): void {
+  if (row.mfaActive === false) {
+    add(CredentialFindingType.ROOT_WITHOUT_MFA, CredentialKind.MFA, 'the root user has no MFA device');
+  }
+  for (const key of ACCESS_KEYS) {
+    if (row[key.active] === true) {
+      add(CredentialFindingType.ROOT_ACCESS_KEY_PRESENT, key.kind,
+        `the root user has an active ${key.label}${since('created', row[key.rotated], t.now)}`);
+    }
+  }
+  const windowDays = formatDays(t.rootUsageWindowMs);
+  if (row.passwordLastUsed && ageMs(row.passwordLastUsed, t.now) <= t.rootUsageWindowMs) {
+    add(CredentialFindingType.ROOT_USED_RECENTLY, CredentialKind.PASSWORD,
+      `the root password was used${since('', row.passwordLastUsed, t.now)}, within the ${windowDays}-day window`);
+  }
+  for (const key of ACCESS_KEYS) {
+    const used = row[key.used];
+    if (used && ageMs(used, t.now) <= t.rootUsageWindowMs) {
+      add(CredentialFindingType.ROOT_USED_RECENTLY, key.kind,
+        `root ${key.label} was used${since('', used, t.now)}, within the ${windowDays}-day window`);
+    }
+  }
+}
+
+function evaluateUser(row: CredentialReportRow, t: Thresholds, add: Add): void {
+  if (row.mfaActive === false) {
+    if (row.passwordEnabled === true) {
+      add(CredentialFindingType.CONSOLE_USER_WITHOUT_MFA, CredentialKind.MFA, 'console password enabled but no MFA device');
+    } else {
+      add(CredentialFindingType.USER_WITHOUT_MFA, CredentialKind.MFA, 'no MFA device (no console password)');
+    }
+  }
+
+  for (const key of ACCESS_KEYS) {
+    const rotated = row[key.rotated];
+    if (row[key.active] === true && rotated && ageMs(rotated, t.now) > t.maxAccessKeyAgeMs) {
+      add(CredentialFindingType.ACCESS_KEY_NOT_ROTATED, key.kind,
+        `active ${key.label}${since('created', rotated, t.now)}, more than the ${formatDays(t.maxAccessKeyAgeMs)}-day maximum`);
+    }
+  }
+
+  if (row.passwordEnabled === true) {
+    const reference = row.passwordLastUsed ?? row.passwordLastChanged ?? row.userCreationTime;
+    if (reference && ageMs(reference, t.now) > t.maxUnusedAgeMs) {
+      const what = row.passwordLastUsed ? since('last used', reference, t.now) : `${since(' never used; set', reference, t.now)}`;
+      add(CredentialFindingType.UNUSED_CREDENTIAL, CredentialKind.PASSWORD,
+        `console password${what}, more than the ${formatDays(t.maxUnusedAgeMs)}-day maximum`);
+    }
+  }
+  for (const key of ACCESS_KEYS) {
+    if (row[key.active] !== true) continue;
+    const used = row[key.used];
+    const reference = used ?? row[key.rotated] ?? row.userCreationTime;
+    if (reference && ageMs(reference, t.now) > t.maxUnusedAgeMs) {
+      const what = used ? since('last used', used, t.now) : since(' never used; created', reference, t.now);
+      add(CredentialFindingType.UNUSED_CREDENTIAL, key.kind,
+        `active ${key.label}${what}, more than the ${formatDays(t.maxUnusedAgeMs)}-day maximum`);
+    }
+  }
+}
+
+function ageMs(date: Date, now: Date): number {
+  return now.getTime() - date.getTime();
+}
+
+/** " created 2024-01-02 (120 days ago)"; empty when the date is unknown. */
+function since(verb: string, date: Date | undefined, now: Date): string {
+  if (!date) return '';
+  const days = Math.max(0, Math.floor(ageMs(date, now) / MS_PER_DAY));
+  const prefix = verb ? (verb.startsWith(' ') ? verb : ` ${verb}`) : '';
+  return `${prefix} ${date.toISOString().slice(0, 10)} (${days} ${days === 1 ? 'day' : 'days'} ago)`;
+}
+
+function formatDays(ms: number): string {
+  const days = ms / MS_PER_DAY;
+  return Number.isInteger(days) ? String(days) : days.toFixed(2);
+}
