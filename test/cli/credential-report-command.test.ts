@@ -1,0 +1,228 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { runCli } from '../../src/cli/cli';
+import { CommandIo } from '../../src/cli/credential-report-command';
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'credential-reports');
+const fixture = (name: string) => path.join(FIXTURES, name);
+const NOW = ['--now', '2024-06-30T00:00:00Z'];
+
+// The subprocess runs src/cli/main.ts compiled on the spot, so this suite checks the source in
+// front of it whether or not `jsii` has compiled lib/ yet (the shipped lib/cli/main.js is the
+// same source compiled by tsc).
+let workDir: string;
+let cliPath: string;
+
+beforeAll(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-test-'));
+  cliPath = path.join(workDir, 'main.js');
+  buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile: cliPath,
+    logLevel: 'error',
+  });
+});
+
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(args: string[], input?: string): Run {
+  const result = spawnSync(process.execPath, [cliPath, ...args], { input, encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('cdk-iam-guardrails credential-report (subprocess)', () => {
+  test('findings as an aligned table, exit 1', () => {
+    const run = cli(['credential-report', fixture('valid.csv'), ...NOW]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^TYPE {2,}USER {2,}CREDENTIAL {2,}LINE {2}DETAIL$/);
+    expect(lines).toContain(
+      'AccessKeyNotRotated    ci-deploy       access_key_1  5     active access key 1 created 2023-11-01 (241 days ago), more than the 90-day maximum');
+    // Every column starts at the same offset on every line.
+    const detailColumn = lines[0].indexOf('DETAIL');
+    for (const line of lines.slice(1, 12)) {
+      expect(line[detailColumn - 1]).toBe(' ');
+      expect(line[detailColumn]).not.toBe(' ');
+    }
+    expect(lines[12]).toBe('');
+    expect(lines[13]).toBe('11 findings for 5 users (7 users checked as of 2024-06-30T00:00:00.000Z).');
+  });
+
+  test('findings as JSON, exit 1', () => {
+    const run = cli(['credential-report', fixture('valid.csv'), ...NOW, '--format', 'json']);
+    expect(run.status).toBe(1);
+    const output = JSON.parse(run.stdout);
+    expect(output.now).toBe('2024-06-30T00:00:00.000Z');
+    expect(output.thresholds).toEqual({ maxAccessKeyAgeDays: 90, maxUnusedAgeDays: 90, rootUsageWindowDays: 90 });
+    expect(output.rowsChecked).toBe(7);
+    expect(output.findings).toHaveLength(11);
+    expect(output.findings[0]).toEqual({
+      type: 'RootWithoutMfa',
+      user: '<root_account>',
+      arn: 'arn:aws:iam::123456789012:root',
+      credential: 'mfa',
+      detail: 'the root user has no MFA device',
+      line: 2,
+    });
+  });
+
+  test('base64 input on standard input (-)', () => {
+    const run = cli(['credential-report', '-', ...NOW, '--format', 'json'], fs.readFileSync(fixture('valid.base64'), 'utf8'));
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).findings).toHaveLength(11);
+  });
+
+  test('no findings: exit 0 and says so', () => {
+    const run = cli(['credential-report', fixture('clean.csv'), ...NOW]);
+    expect(run).toEqual({ status: 0, stderr: '', stdout: 'No findings (3 users checked as of 2024-06-30T00:00:00.000Z).\n' });
+    const json = cli(['credential-report', fixture('clean.csv'), ...NOW, '--format', 'json']);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).findings).toEqual([]);
+  });
+
+  test('thresholds from the command line', () => {
+    // A 1-year key age drops both key-age findings; a 1-year unused age drops the unused ones.
+    const run = cli(['credential-report', fixture('valid.csv'), ...NOW, '--max-key-age', '365', '--max-unused', '365', '--format', 'json']);
+    expect(run.status).toBe(1);
+    const types = JSON.parse(run.stdout).findings.map((f: { type: string }) => f.type);
+    expect(types).not.toContain('AccessKeyNotRotated');
+    expect(types).not.toContain('UnusedCredential');
+    // And a short root window drops the root-usage findings (5 and 60 days ago).
+    const narrow = cli(['credential-report', fixture('valid.csv'), ...NOW, '--root-usage-window', '1', '--format', 'json']);
+    expect(JSON.parse(narrow.stdout).findings.map((f: { type: string }) => f.type)).not.toContain('RootUsedRecently');
+  });
+
+  test('without --now, evaluates against the current time', () => {
+    const run = cli(['credential-report', fixture('clean.csv'), '--format', 'json']);
+    expect(run.status).toBe(1); // the sample's dates are from 2024, so they age
+    expect(Date.now() - Date.parse(JSON.parse(run.stdout).now)).toBeLessThan(60_000);
+  });
+
+  describe('malformed reports: exit 2, the line number on stderr, nothing on stdout', () => {
+    test.each([
+      ['malformed-quote.csv', 'line 4: unterminated quoted field (the quote opened on line 4)'],
+      ['malformed-field-count.csv', 'line 3: expected 22 fields like the header, found 21'],
+      ['malformed-date.csv', "line 3: column 'password_last_used' must be an ISO 8601 date-time"],
+      ['missing-column.csv', "line 1: missing required column 'mfa_active' in the header"],
+    ])('%s', (name, message) => {
+      const run = cli(['credential-report', fixture(name)]);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`cdk-iam-guardrails credential-report: ${fixture(name)}: ${message}`);
+    });
+
+    test('malformed base64 on standard input', () => {
+      const encoded = Buffer.from(fs.readFileSync(fixture('malformed-field-count.csv'))).toString('base64');
+      const run = cli(['credential-report', '-'], encoded);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe('cdk-iam-guardrails credential-report: standard input: line 3 of the base64-decoded report: expected 22 fields like the header, found 21\n');
+    });
+
+    test('empty standard input', () => {
+      const run = cli(['credential-report', '-'], '');
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/standard input: the report is empty/);
+    });
+  });
+
+  describe('usage errors: exit 2 with a message on stderr', () => {
+    test.each([
+      [['credential-report'], 'missing <file> (use - for standard input)'],
+      [['credential-report', 'a.csv', 'b.csv'], 'expected one <file>, got 2: a.csv b.csv'],
+      [['credential-report', 'x', '--max-key-age', '0'], "--max-key-age must be a whole number of days from 1 to 36500, got '0'"],
+      [['credential-report', 'x', '--max-unused', '4.5'], "--max-unused must be a whole number of days from 1 to 36500, got '4.5'"],
+      [['credential-report', 'x', '--root-usage-window=-3'], "--root-usage-window must be a whole number of days from 1 to 36500, got '-3'"],
+      [['credential-report', 'x', '--format', 'yaml'], "--format must be table or json, got 'yaml'"],
+      [['credential-report', 'x', '--now', 'yesterday'], "--now must be an ISO 8601 date or date-time such as 2024-06-30 or 2024-06-30T12:00:00Z, got 'yesterday'"],
+      [['credential-report', 'x', '--max-key-age'], "Option '--max-key-age <value>' argument missing"],
+      [['credential-report', 'x', '--bogus'], "Unknown option '--bogus'"],
+    ])('%j', (args, message) => {
+      const run = cli(args);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain("Run 'cdk-iam-guardrails credential-report --help' for usage.");
+    });
+
+    test('a file that does not exist', () => {
+      const run = cli(['credential-report', fixture('nope.csv')]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^cdk-iam-guardrails credential-report: cannot read .*nope\.csv: ENOENT/);
+    });
+
+    test('no command, or an unknown one', () => {
+      expect(cli([])).toMatchObject({ status: 2, stdout: '', stderr: expect.stringContaining('Usage: cdk-iam-guardrails <command>') });
+      expect(cli(['audit'])).toMatchObject({ status: 2, stderr: expect.stringContaining("unknown command 'audit'") });
+    });
+  });
+
+  test('--help and -h print usage on stdout, exit 0', () => {
+    const sub = cli(['credential-report', '--help']);
+    expect(sub.status).toBe(0);
+    expect(sub.stdout).toContain('Usage: cdk-iam-guardrails credential-report <file> [options]');
+    expect(sub.stdout).toContain('--max-key-age <days>');
+    expect(sub.stdout).toContain('Exit status: 0 no findings, 1 findings, 2 usage error or malformed report.');
+    expect(cli(['credential-report', '-h']).stdout).toBe(sub.stdout);
+    const top = cli(['--help']);
+    expect(top.status).toBe(0);
+    expect(top.stdout).toContain('credential-report <file>');
+  });
+});
+
+describe('packaging', () => {
+  test('the bin entry points at the compiled main, which starts with a shebang', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.bin).toEqual({ 'cdk-iam-guardrails': 'lib/cli/main.js' });
+    expect(fs.readFileSync(path.join(ROOT, 'src', 'cli', 'main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  test('the CLI does not load aws-cdk-lib (fast start, works from a plain npm install)', () => {
+    expect(fs.readFileSync(cliPath, 'utf8')).not.toMatch(/aws-cdk-lib/);
+  });
+});
+
+describe('runCli (in-process)', () => {
+  function io(files: { [path: string]: string } = {}, stdin = '') {
+    const out: string[] = [];
+    const err: string[] = [];
+    const value: CommandIo = {
+      stdout: t => out.push(t),
+      stderr: t => err.push(t),
+      readFile: async p => {
+        if (p in files) return files[p];
+        throw new Error(`ENOENT: ${p}`);
+      },
+      readStdin: async () => stdin,
+    };
+    return { value, out, err };
+  }
+
+  test('an unexpected failure exits 2, not 1 (which means findings)', async () => {
+    const broken = io();
+    const value = { ...broken.value, stdout: () => { throw new Error('EPIPE'); } };
+    expect(await runCli(['credential-report', '-', ...NOW], { ...value, readStdin: async () => fs.readFileSync(fixture('valid.csv'), 'utf8') })).toBe(2);
+    expect(broken.err.join('')).toMatch(/unexpected error: Error: EPIPE/);
+  });
+
+  test('reads through the given io', async () => {
+    const clean = fs.readFileSync(fixture('clean.csv'), 'utf8');
+    const t = io({ 'r.csv': clean });
+    expect(await runCli(['credential-report', 'r.csv', ...NOW], t.value)).toBe(0);
+    expect(t.out.join('')).toMatch(/^No findings/);
+    expect(t.err).toEqual([]);
+  });
+});
