@@ -1,0 +1,256 @@
+// The CredentialReportAudit handler against a real IAM, SNS and CloudWatch API on loopback: moto in
+// server mode (from .venv-integ, made by test/integ/setup-python.sh), no SDK mocks. The handler is
+// pointed at moto only through AWS_ENDPOINT_URL, which the AWS SDK v3 reads by itself.
+//
+// Run: npx jest --coverage=false --testPathIgnorePatterns /node_modules/ \
+//        --testMatch '<rootDir>/test/integ/credential-audit.integ.ts'
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  IAMClient,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { handler } from '../../src/constructs/credential-report-audit/audit.lambda';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MOTO_SERVER = path.join(ROOT, '.venv-integ', 'bin', 'moto_server');
+const REGION = 'us-east-1';
+const DAY = 86_400_000;
+
+jest.setTimeout(120_000);
+
+let moto: ChildProcess | undefined;
+let motoLog = '';
+let endpoint: string;
+let receiver: http.Server;
+let receiverUrl: string;
+const notifications: Array<{ Type: string; Subject?: string; Message: string }> = [];
+let topicArn: string;
+const savedEnv = { ...process.env };
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (moto?.exitCode !== null && moto?.exitCode !== undefined) {
+      throw new Error(`moto_server exited with ${moto.exitCode}:\n${motoLog}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${url} within ${timeoutMs} ms:\n${motoLog}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(MOTO_SERVER)) {
+    throw new Error(`${MOTO_SERVER} not found: run 'bash test/integ/setup-python.sh' first`);
+  }
+  const port = await freePort();
+  endpoint = `http://127.0.0.1:${port}`;
+  moto = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  moto.stdout?.on('data', chunk => { motoLog += chunk; });
+  moto.stderr?.on('data', chunk => { motoLog += chunk; });
+  await waitUntilAnswering(`${endpoint}/moto-api/`, 30_000);
+
+  // Where moto delivers the topic's messages (an SNS HTTP subscription).
+  receiver = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', chunk => { body += chunk; });
+    request.on('end', () => {
+      notifications.push(JSON.parse(body));
+      response.end('ok');
+    });
+  });
+  await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+
+  // The handler gets only what the Lambda runtime would give it, plus the endpoint override.
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete process.env[name];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    REPORT_POLL_DELAY_MS: '50',
+  });
+
+  const clientConfig = { endpoint, region: REGION, credentials };
+  const iam = new IAMClient(clientConfig);
+  const sns = new SNSClient(clientConfig);
+
+  await iam.send(new CreateUserCommand({ UserName: 'console-no-mfa' }));
+  await iam.send(new CreateLoginProfileCommand({ UserName: 'console-no-mfa', Password: 'correct-Horse-battery-staple-1' }));
+
+  await iam.send(new CreateUserCommand({ UserName: 'api-only' }));
+  await iam.send(new CreateAccessKeyCommand({ UserName: 'api-only' }));
+
+  await iam.send(new CreateUserCommand({ UserName: 'console-with-mfa' }));
+  await iam.send(new CreateLoginProfileCommand({ UserName: 'console-with-mfa', Password: 'correct-Horse-battery-staple-2' }));
+  await enableMfa(iam, 'console-with-mfa');
+
+  await iam.send(new CreateUserCommand({ UserName: 'inactive-key' }));
+  const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'inactive-key' }));
+  await iam.send(new UpdateAccessKeyCommand({ UserName: 'inactive-key', AccessKeyId: key.AccessKey!.AccessKeyId!, Status: 'Inactive' }));
+  await enableMfa(iam, 'inactive-key');
+
+  topicArn = (await sns.send(new CreateTopicCommand({ Name: 'credential-audit' }))).TopicArn!;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: receiverUrl }));
+  process.env.TOPIC_ARN = topicArn;
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  if (receiver) await new Promise(resolve => receiver.close(resolve));
+  if (moto && moto.exitCode === null) {
+    const exited = new Promise(resolve => moto!.once('exit', resolve));
+    moto.kill('SIGTERM');
+    await exited;
+  }
+});
+
+async function enableMfa(iam: IAMClient, userName: string): Promise<void> {
+  const device = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${userName}-mfa` }));
+  await iam.send(new EnableMFADeviceCommand({
+    UserName: userName,
+    SerialNumber: device.VirtualMFADevice!.SerialNumber!,
+    AuthenticationCode1: '123456',
+    AuthenticationCode2: '654321',
+  }));
+}
+
+async function metricSums(namespace: string): Promise<{ [name: string]: number }> {
+  const cloudwatch = new CloudWatchClient({ endpoint, region: REGION, credentials });
+  const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: namespace }));
+  const names = (listed.Metrics ?? []).map(m => m.MetricName!).sort();
+  const data = await cloudwatch.send(new GetMetricDataCommand({
+    StartTime: new Date(Date.now() - 3600_000),
+    EndTime: new Date(Date.now() + 3600_000),
+    MetricDataQueries: names.map((name, i) => ({
+      Id: `m${i}`,
+      Label: name,
+      MetricStat: { Metric: { Namespace: namespace, MetricName: name }, Period: 60, Stat: 'Sum' },
+    })),
+  }));
+  const sums: { [name: string]: number } = {};
+  for (const result of data.MetricDataResults ?? []) {
+    sums[result.Label!] = (result.Values ?? []).reduce((a, b) => a + b, 0);
+  }
+  return sums;
+}
+
+function notificationLines(): string[] {
+  const published = notifications.filter(n => n.Type === 'Notification');
+  expect(published).toHaveLength(1);
+  notifications.length = 0;
+  return published[0].Message.split('\n');
+}
+
+test('today: users without MFA are published and counted, zeros included', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegToday';
+  notifications.length = 0;
+  const result = await handler({ time: new Date().toISOString() });
+
+  expect(result).toMatchObject({ rowsChecked: 4, findings: 2, published: true });
+  const lines = notificationLines();
+  expect(lines[0]).toMatch(/^IAM credential report audit of account 123456789012 as of /);
+  expect(lines.filter(l => l.startsWith('- '))).toEqual([
+    '- ConsoleUserWithoutMfa: console-no-mfa (mfa): console password enabled but no MFA device',
+    '- UserWithoutMfa: api-only (mfa): no MFA device (no console password)',
+  ]);
+
+  expect(await metricSums('IntegToday')).toEqual({
+    AccessKeyNotRotated: 0,
+    ConsoleUserWithoutMfa: 1,
+    RootAccessKeyPresent: 0,
+    RootUsedRecently: 0,
+    RootWithoutMfa: 0,
+    TotalFindings: 2,
+    UnusedCredential: 0,
+    UserWithoutMfa: 1,
+  });
+});
+
+test('200 days later (the scheduled event time): old keys and unused credentials too', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegLater';
+  notifications.length = 0;
+  const result = await handler({ time: new Date(Date.now() + 200 * DAY).toISOString() });
+
+  expect(result.findings).toBe(6);
+  const findings = notificationLines().filter(l => l.startsWith('- ')).map(l => l.split(' (')[0]).sort();
+  expect(findings).toEqual([
+    '- AccessKeyNotRotated: api-only',
+    '- ConsoleUserWithoutMfa: console-no-mfa',
+    '- UnusedCredential: api-only',
+    '- UnusedCredential: console-no-mfa',
+    '- UnusedCredential: console-with-mfa',
+    '- UserWithoutMfa: api-only',
+  ]);
+  // The inactive key is neither old nor unused: only active keys count.
+  expect(await metricSums('IntegLater')).toMatchObject({ AccessKeyNotRotated: 1, UnusedCredential: 3, TotalFindings: 6 });
+});
+
+test('thresholds from the environment', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegThresholds';
+  process.env.MAX_ACCESS_KEY_AGE_DAYS = '365';
+  process.env.MAX_UNUSED_AGE_DAYS = '365';
+  try {
+    const result = await handler({ time: new Date(Date.now() + 200 * DAY).toISOString() });
+    expect(result.countsByType).toMatchObject({ AccessKeyNotRotated: 0, UnusedCredential: 0, UserWithoutMfa: 1 });
+  } finally {
+    delete process.env.MAX_ACCESS_KEY_AGE_DAYS;
+    delete process.env.MAX_UNUSED_AGE_DAYS;
+  }
+  notifications.length = 0;
+});
+
+test('no findings: nothing published, zeros still counted', async () => {
+  // A fresh account: moto's reset wipes the users, and the report has only the header.
+  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  const sns = new SNSClient({ endpoint, region: REGION, credentials });
+  process.env.TOPIC_ARN = (await sns.send(new CreateTopicCommand({ Name: 'credential-audit' }))).TopicArn!;
+  process.env.METRIC_NAMESPACE = 'IntegEmpty';
+  notifications.length = 0;
+
+  const result = await handler({});
+  expect(result).toMatchObject({ rowsChecked: 0, findings: 0, published: false });
+  expect(notifications).toEqual([]);
+  const sums = await metricSums('IntegEmpty');
+  expect(Object.keys(sums)).toHaveLength(8);
+  expect(Object.values(sums).every(v => v === 0)).toBe(true);
+});
+
+test('a report that never completes fails after the bounded retries', async () => {
+  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  process.env.REPORT_POLL_ATTEMPTS = '1';
+  try {
+    // moto answers STARTED to the first GenerateCredentialReport of a fresh account.
+    await expect(handler({})).rejects.toThrow('the credential report was not COMPLETE after 1 attempts 50 ms apart (last state: STARTED)');
+  } finally {
+    delete process.env.REPORT_POLL_ATTEMPTS;
+  }
+});
