@@ -1,0 +1,151 @@
+import {
+  Annotations, AspectPriority, Aspects, CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Validations,
+} from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { AnalysisPass, runInPass } from '../rules/context';
+import { ALL_RULES, GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from '../rules/index';
+
+/**
+ * The base of this library's cdk-nag packs.
+ *
+ * Error-level rules are reported as violations of the validation plugin, which fails `cdk synth`.
+ * Warning-level rules must not fail a plain `cdk synth`, and a plugin report cannot say that, so
+ * they are emitted before synthesis by an Aspect on the scope given to the constructor, as
+ * acknowledgeable CDK warnings (printed by `cdk synth`, fatal only with `cdk synth --strict`).
+ *
+ * Every rule id starts with `IamBestPractices-`, whichever pack reports it, so an acknowledgment
+ * keeps working when an app moves from a narrow pack to `IamBestPracticesChecks`:
+ * `Validations.of(construct).acknowledge({ id: 'IamBestPractices-LP6[Action::iam:PassRole]', reason })`.
+ */
+export abstract class IamGuardrailsPack extends NagPack {
+  public readonly name: string;
+  private readonly scope?: IConstruct;
+  private readonly errorRules: readonly GuardrailsRule[];
+  private readonly warningRules: readonly GuardrailsRule[];
+  private readonly verboseMessages: boolean;
+  private warningPass?: AnalysisPass;
+
+  /**
+   * @param name the plugin name shown in the validation report
+   * @param families the rule families this pack runs
+   * @param scope the app (or stage) the pack is registered on; needed for warnings and for
+   * aws-cdk-lib versions that do not give plugins the construct tree
+   * @param props cdk-nag pack options
+   */
+  protected constructor(name: string, families: RuleFamily[], scope?: IConstruct, props?: NagPackProps) {
+    super(scope, props);
+    this.name = name;
+    this.packName = RULE_ID_PREFIX;
+    this.scope = scope;
+    this.verboseMessages = props?.verbose ?? false;
+    const selected = new Set(families);
+    const rules = ALL_RULES.filter(r => selected.has(r.family));
+    this.errorRules = rules.filter(r => r.level === NagMessageLevel.ERROR);
+    this.warningRules = rules.filter(r => r.level !== NagMessageLevel.ERROR);
+    if (scope && this.warningRules.length > 0) {
+      // READONLY: runs after the aspects that change resources (e.g. PermissionsBoundary.of(stack)).
+      Aspects.of(scope).add({ visit: node => this.visitForWarnings(scope, node) }, { priority: AspectPriority.READONLY });
+    }
+  }
+
+  /**
+   * Called by CDK after synthesis. Older aws-cdk-lib versions (before `appConstruct` was added to
+   * the context) are served with the scope given to the constructor.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const root = (context as { appConstruct?: IConstruct }).appConstruct ?? this.scope;
+    if (!root) {
+      throw new Error(`${this.name}: this aws-cdk-lib version does not give validation plugins the construct tree; `
+        + `construct the pack with the app: new ${this.constructor.name}(app)`);
+    }
+    return this.validateScope(root);
+  }
+
+  /** Validates a construct tree directly (tests, or tools that walk the tree themselves). */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return runInPass(new AnalysisPass(), () => super.validateScope(scope));
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const rule of this.errorRules) this.report(rule, node);
+  }
+
+  private report(rule: GuardrailsRule, node: CfnResource): void {
+    const base = { ruleSuffixOverride: rule.id, explanation: rule.explanation, level: rule.level, node };
+    let result: NagRuleResult;
+    try {
+      result = rule.check(node);
+    } catch (error) {
+      // Let cdk-nag report it as "rule threw", acknowledgeable by the bare rule id.
+      this.applyRule({ ...base, info: rule.describe(undefined), rule: () => { throw error; } });
+      return;
+    }
+    if (result === NagRuleCompliance.NON_COMPLIANT) {
+      if (!this.isAcknowledgedAnyForm(node, this.ruleId(rule))) {
+        this.applyRule({ ...base, info: rule.describe(undefined), rule: () => NagRuleCompliance.NON_COMPLIANT });
+      }
+    } else if (Array.isArray(result)) {
+      for (const finding of result) {
+        if (this.isAcknowledgedAnyForm(node, this.ruleId(rule, finding))) continue;
+        this.applyRule({ ...base, info: rule.describe(finding), rule: () => [finding] });
+      }
+    }
+  }
+
+  private visitForWarnings(root: IConstruct, node: IConstruct): void {
+    if (node === root || !this.warningPass) this.warningPass = new AnalysisPass();
+    if (!CfnResource.isCfnResource(node)) return;
+    runInPass(this.warningPass, () => {
+      for (const rule of this.warningRules) this.warn(rule, node);
+    });
+  }
+
+  private warn(rule: GuardrailsRule, node: CfnResource): void {
+    let result: NagRuleResult;
+    try {
+      result = rule.check(node);
+    } catch (error) {
+      this.emitWarning(node, this.ruleId(rule), `${rule.describe(undefined)} (The rule could not evaluate this resource: ${(error as Error).message})`, rule);
+      return;
+    }
+    if (result === NagRuleCompliance.NON_COMPLIANT) {
+      this.emitWarning(node, this.ruleId(rule), rule.describe(undefined), rule);
+    } else if (Array.isArray(result)) {
+      for (const finding of result) this.emitWarning(node, this.ruleId(rule, finding), rule.describe(finding), rule);
+    }
+  }
+
+  private emitWarning(node: CfnResource, id: string, message: string, rule: GuardrailsRule): void {
+    if (this.isAcknowledgedAnyForm(node, id)) return;
+    const text = this.verboseMessages ? `${id}: ${message} ${rule.explanation}` : `${id}: ${message}`;
+    const validations = Validations.of(node) as Partial<Validations>;
+    if (typeof validations.addWarning === 'function') validations.addWarning(id, text);
+    else Annotations.of(node).addWarningV2(id, text);
+  }
+
+  private ruleId(rule: GuardrailsRule, finding?: string): string {
+    return finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`;
+  }
+
+  /**
+   * Whether the id is acknowledged on the resource or an ancestor, in any of the forms users
+   * write: bare, `annotation::`, or namespaced by this pack's or the rules' plugin name. (cdk-nag
+   * itself only recognizes the bare form, and CDK applies the namespaced one only after synthesis.)
+   */
+  private isAcknowledgedAnyForm(node: IConstruct, ruleId: string): boolean {
+    const prefixes = ['annotation::', `${this.name.toLowerCase()}::`, `${RULE_ID_PREFIX.toLowerCase()}::`];
+    for (let current: IConstruct | undefined = node; current; current = current.node.scope) {
+      for (const entry of current.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+        for (const key of Object.keys(entry.data as object)) {
+          const lower = key.toLowerCase();
+          const prefix = prefixes.find(p => lower.startsWith(p));
+          const id = prefix ? key.slice(prefix.length) : key;
+          if (id === ruleId || id === ruleId.replace(/ /g, '-')) return true;
+        }
+      }
+    }
+    return false;
+  }
+}

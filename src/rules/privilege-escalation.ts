@@ -1,0 +1,92 @@
+/**
+ * Privilege-escalation rules (PE): combinations of actions, across all statements and policies of
+ * a principal, that let it raise its own privileges.
+ */
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { documentOf, IAM_TYPES, memoFor, stackIndexOf } from './context';
+import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
+import { EscalationCategory, ESCALATION_ROWS, EscalationMatch } from '../policy/escalation';
+import { escalationPaths } from '../policy/permissions';
+
+const PRINCIPALS = new Set<string>([IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group]);
+const POLICIES = new Set<string>([
+  IAM_TYPES.policy, IAM_TYPES.managedPolicy, IAM_TYPES.rolePolicy, IAM_TYPES.userPolicy, IAM_TYPES.groupPolicy,
+]);
+
+/**
+ * The escalation paths of a resource: for a role, user or group, over everything attached to it;
+ * for a policy attached to nothing this stack can see, over that policy alone.
+ */
+function escalationsOf(node: CfnResource): EscalationMatch[] | undefined {
+  const type = node.cfnResourceType;
+  if (!PRINCIPALS.has(type) && !POLICIES.has(type)) return undefined;
+  return memoFor(node, 'escalation', () => {
+    const index = stackIndexOf(node);
+    const entity = index.entityOf(node);
+    if (!entity) return [];
+    if (PRINCIPALS.has(type)) return escalationPaths(index.grantsOf(entity), index.boundaryOf(entity));
+    if (index.isBoundaryOnly(entity) || !index.hasUnseenTargets(entity)) return [];
+    return escalationPaths([documentOf(entity)]);
+  });
+}
+
+function escalationFinding(match: EscalationMatch): string {
+  return `Escalation::${match.actions.join('+')}`;
+}
+
+function categoryCheck(category: EscalationCategory): (node: CfnResource) => NagRuleResult {
+  return node => {
+    const matches = escalationsOf(node);
+    if (!matches) return NagRuleCompliance.NOT_APPLICABLE;
+    return findingsResult(matches.filter(m => m.row.category === category).map(escalationFinding), true);
+  };
+}
+
+export const selfModification = categoryCheck('self-modification');
+export const passRoleToCompute = categoryCheck('pass-role');
+export const takeOverRunningResource = categoryCheck('take-over');
+
+/** The row a finding names, to explain it. */
+function describeEscalation(finding: string | undefined): string {
+  const actions = findingSubject(finding);
+  const wanted = actions.toLowerCase().split('+');
+  const match = ESCALATION_ROWS.find(r =>
+    r.clauses.length === wanted.length && r.clauses.every((clause, i) => clause.some(a => a.toLowerCase() === wanted[i])));
+  const how = match ? match.how : 'raise its own privileges';
+  return `Privilege escalation: the principal is allowed ${actions.split('+').join(' and ')} on unrestricted resources, `
+    + `so it can ${how}. Fix: restrict Resource to named resources it cannot use against itself (for credentials, `
+    + 'the self-service form arn:aws:iam::*:user/${aws:username}), deny the actions, or cap them with a permissions boundary.';
+}
+
+const FAMILY = RuleFamily.PRIVILEGE_ESCALATION;
+
+export const PRIVILEGE_ESCALATION_RULES: readonly GuardrailsRule[] = [
+  {
+    id: 'PE1',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A principal can modify its own permissions or credentials (e.g. iam:PutRolePolicy, iam:CreatePolicyVersion, iam:CreateAccessKey on `*`).',
+    explanation: 'One IAM write on an unrestricted resource is enough to grant oneself administrator access.',
+    check: selfModification,
+    describe: describeEscalation,
+  },
+  {
+    id: 'PE2',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A principal can pass any role to a compute service it controls (iam:PassRole with ec2:RunInstances, lambda:CreateFunction, ...).',
+    explanation: 'Creating compute with a stronger role and running code in it hands the principal that role.',
+    check: passRoleToCompute,
+    describe: describeEscalation,
+  },
+  {
+    id: 'PE3',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A principal can take over something that already runs with a role (lambda:UpdateFunctionCode, ssm:SendCommand, sts:AssumeRole on `*`, ...).',
+    explanation: 'Changing the code or commands of any running resource lets the principal act with that resource\'s role.',
+    check: takeOverRunningResource,
+    describe: describeEscalation,
+  },
+];

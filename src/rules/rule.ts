@@ -1,0 +1,71 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+
+/** The prefix of every rule id, whichever pack reports it, so acknowledgments never depend on the pack. */
+export const RULE_ID_PREFIX = 'IamBestPractices';
+
+/**
+ * A group of related rules. Packs are made of families.
+ */
+export enum RuleFamily {
+  /** Wildcards, NotAction/NotResource, iam:PassRole, unknown actions, administrator managed policies (LP). */
+  LEAST_PRIVILEGE = 'LEAST_PRIVILEGE',
+  /** Combinations of actions that let a principal raise its own privileges (PE). */
+  PRIVILEGE_ESCALATION = 'PRIVILEGE_ESCALATION',
+  /** IAM users, groups, access keys, passwords and permissions boundaries (ID). */
+  IDENTITIES = 'IDENTITIES',
+  /** Who may assume a role: wildcards, other accounts, OIDC federation, services (TR). */
+  TRUST = 'TRUST',
+  /** AWS credentials written into code, configuration or user data (CR). */
+  CREDENTIALS_IN_CODE = 'CREDENTIALS_IN_CODE',
+}
+
+/** One rule: an id, a level, a pure check over one resource, and a message per finding. */
+export interface GuardrailsRule {
+  /** The suffix of the rule id, e.g. `LP6` (reported as `IamBestPractices-LP6`). */
+  readonly id: string;
+  readonly family: RuleFamily;
+  readonly level: NagMessageLevel;
+  /** What the rule checks, one line (RULES.md). */
+  readonly title: string;
+  /** Why it matters and how to fix it in general. */
+  readonly explanation: string;
+  /** The check: granular findings, or a compliance value for whole-resource rules. */
+  readonly check: (node: CfnResource) => NagRuleResult;
+  /** The message for one finding (or for the whole resource when `finding` is undefined). */
+  readonly describe: (finding: string | undefined) => string;
+}
+
+/** Findings as a NagRuleResult: the list, or COMPLIANT / NOT_APPLICABLE when empty. */
+export function findingsResult(findings: readonly string[], applicable: boolean): NagRuleResult {
+  if (findings.length > 0) return [...new Set(findings)].map(sanitizeFinding);
+  return applicable ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+}
+
+/**
+ * Makes a finding safe inside a rule id: CDK rejects ids with unbalanced brackets, and turns
+ * spaces into dashes when it records acknowledgments, so both are normalized here.
+ */
+export function sanitizeFinding(finding: string): string {
+  let out = finding.replace(/\s+/g, '-');
+  const stack: string[] = [];
+  const pairs: { [close: string]: string } = { ']': '[', ')': '(', '}': '{' };
+  let balanced = true;
+  for (const c of out) {
+    if (c === '[' || c === '(' || c === '{') {stack.push(c);} else if (c in pairs) {
+      if (stack.pop() !== pairs[c]) {
+        balanced = false;
+        break;
+      }
+    }
+  }
+  if (!balanced || stack.length > 0) out = out.replace(/[[\](){}]/g, '_');
+  return out;
+}
+
+/** The part of a finding after `Kind::`. */
+export function findingSubject(finding: string | undefined): string {
+  if (!finding) return '';
+  const i = finding.indexOf('::');
+  return i >= 0 ? finding.slice(i + 2) : finding;
+}
