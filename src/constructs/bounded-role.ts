@@ -1,0 +1,313 @@
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { GuardrailsValidationError } from '../private/validation';
+
+/**
+ * Properties for `BoundedRole`: the usual `iam.RoleProps` plus the boundary and trust guardrails.
+ *
+ * The trust guardrails apply to each part of `assumedBy` (each principal of a `CompositePrincipal`):
+ * - everyone (`AnyPrincipal`, `StarPrincipal`, `*`) is rejected, unless narrowed to an
+ *   organization with an `aws:PrincipalOrgID` condition (as `OrganizationPrincipal` is), in which
+ *   case it counts as cross-account;
+ * - a principal in another account (`AccountPrincipal`, `ArnPrincipal`, an organization) needs
+ *   `externalIds` or `requireMfa: true`;
+ * - a `ServicePrincipal` gets an `aws:SourceAccount` condition for the stack's account unless
+ *   `restrictServicesToStackAccount` is false.
+ *
+ * An account is the stack's own when it is the stack's literal account, the `AWS::AccountId`
+ * pseudo parameter (as in `AccountRootPrincipal`), or the ARN of a resource in the app (a role or
+ * user created here). Any other token (a parameter, an import) and any literal account in a stack
+ * without an explicit account counts as another account: the guardrail fails safe.
+ */
+export interface BoundedRoleProps extends iam.RoleProps {
+  /**
+   * The service prefixes the default boundary allows (`s3`, `dynamodb`, ...), lowercase as in IAM
+   * actions. Only for the default boundary: giving both this and `permissionsBoundary` is an error.
+   *
+   * Roles of a stack that ask for the same set of services share one boundary policy; a
+   * different set gets a boundary policy of its own.
+   *
+   * @default ['s3', 'dynamodb', 'lambda', 'logs'] (the guide's DeveloperBoundary)
+   */
+  readonly allowedServices?: string[];
+
+  /**
+   * Whether principals of other AWS accounts (and of this one) must have signed in with MFA to
+   * assume the role: adds `Bool aws:MultiFactorAuthPresent true` to every statement that trusts an
+   * account, role, user or organization. It never applies to service principals. Either this or
+   * `externalIds` is required when the role trusts another account.
+   *
+   * @default false
+   */
+  readonly requireMfa?: boolean;
+
+  /**
+   * Whether each service principal of `assumedBy` may assume the role only on behalf of resources
+   * in the stack's account (an `aws:SourceAccount` condition), which prevents the cross-service
+   * confused deputy problem.
+   *
+   * Set it to false for a service that does not send `aws:SourceAccount` when it assumes a role
+   * (AWS publishes no complete list; check the service's "confused deputy prevention" page): with
+   * the condition, such a service cannot assume the role at all.
+   *
+   * @default true
+   */
+  readonly restrictServicesToStackAccount?: boolean;
+}
+
+/**
+ * An `iam.Role` that never exists without a permissions boundary, and whose trust policy follows
+ * the IAM best-practices guide.
+ *
+ * Without `permissionsBoundary`, the role gets the stack's shared boundary shaped like the guide's
+ * `DeveloperBoundary`: Allow `<service>:*` for each of `allowedServices`, Deny `iam:*`,
+ * `organizations:*` and `account:*`. A boundary only caps permissions; the role still needs
+ * identity policies (`addToPolicy`, `managedPolicies`, grants) for what it actually does.
+ *
+ * `maxSessionDuration` defaults to one hour.
+ *
+ * @example
+ * new BoundedRole(this, 'AppRole', {
+ *   assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+ * });
+ */
+export class BoundedRole extends iam.Role {
+  /**
+   * The service prefixes the default boundary allows unless `allowedServices` says otherwise.
+   */
+  public static readonly DEFAULT_ALLOWED_SERVICES: string[] = Object.freeze(['s3', 'dynamodb', 'lambda', 'logs']) as string[];
+
+  /**
+   * The shared per-stack boundary for the given services, created on first use: Allow
+   * `<service>:*` on `*` for each service, Deny `iam:*`, `organizations:*` and `account:*`.
+   *
+   * One policy per stack and set of services (order and duplicates do not matter).
+   *
+   * @param scope any construct in the stack that should hold the boundary
+   * @param allowedServices lowercase service prefixes (default: s3, dynamodb, lambda, logs)
+   */
+  public static defaultBoundary(scope: IConstruct, allowedServices?: string[]): iam.ManagedPolicy {
+    const services = normalizeServices(allowedServices);
+    const problem = servicesProblem(services, allowedServices);
+    if (problem) throw new GuardrailsValidationError(scope, 'BoundedRole.defaultBoundary', problem.prop, problem.value, problem.allowed);
+    return boundaryFor(Stack.of(scope), services);
+  }
+
+  /**
+   * Applies `boundary` as the permissions boundary of every role and user under `scope` (an app,
+   * stage, stack or any construct), including roles created by other constructs.
+   *
+   * Built on `iam.PermissionsBoundary.of(scope).apply(boundary)`; it replaces the boundary of
+   * BoundedRoles under the scope too.
+   */
+  public static applyBoundaryTo(scope: IConstruct, boundary: iam.IManagedPolicy): void {
+    iam.PermissionsBoundary.of(scope).apply(boundary);
+  }
+
+  constructor(scope: Construct, id: string, props: BoundedRoleProps) {
+    // Problems are collected first and thrown after super(), so the error names this role's path.
+    const problems: Problem[] = [];
+    const stack = Stack.of(scope);
+
+    let boundary = props.permissionsBoundary;
+    if (boundary && props.allowedServices !== undefined) {
+      problems.push({
+        prop: 'allowedServices',
+        value: props.allowedServices,
+        allowed: 'allowedServices shapes only the default boundary; with permissionsBoundary given, allow the services in that policy',
+      });
+    } else if (!boundary) {
+      const services = normalizeServices(props.allowedServices);
+      const problem = servicesProblem(services, props.allowedServices);
+      if (problem) problems.push(problem);
+      else boundary = boundaryFor(stack, services);
+    }
+
+    const assumedBy = guardTrust(props.assumedBy, 'assumedBy', {
+      stack,
+      requireMfa: props.requireMfa ?? false,
+      hasExternalIds: (props.externalIds ?? []).length > 0,
+      restrictServices: props.restrictServicesToStackAccount ?? true,
+      problems,
+    });
+
+    super(scope, id, {
+      ...props,
+      assumedBy,
+      permissionsBoundary: boundary,
+      maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
+    });
+
+    if (problems.length > 0) {
+      const [first] = problems;
+      throw new GuardrailsValidationError(this, 'BoundedRole', first.prop, first.value, first.allowed);
+    }
+  }
+}
+
+interface Problem {
+  readonly prop: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+interface TrustContext {
+  readonly stack: Stack;
+  readonly requireMfa: boolean;
+  readonly hasExternalIds: boolean;
+  readonly restrictServices: boolean;
+  readonly problems: Problem[];
+}
+
+const SERVICE_PREFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const ALWAYS_DENIED = ['iam', 'organizations', 'account'];
+const BOUNDARY_ID = 'BoundedRoleDefaultBoundary';
+
+function normalizeServices(allowedServices: string[] | undefined): string[] {
+  const services = allowedServices ?? BoundedRole.DEFAULT_ALLOWED_SERVICES;
+  if (Token.isUnresolved(services)) return services;
+  return [...new Set(services)].sort();
+}
+
+function servicesProblem(services: string[], given: string[] | undefined): Problem | undefined {
+  if (Token.isUnresolved(services)) {
+    return { prop: 'allowedServices', value: '(a token)', allowed: 'a literal list: the boundary policy is keyed by its services at synth time' };
+  }
+  if (services.length === 0) {
+    return { prop: 'allowedServices', value: given, allowed: 'at least one service prefix such as s3 (an empty boundary would allow nothing)' };
+  }
+  for (const [index, service] of (given ?? services).entries()) {
+    if (Token.isUnresolved(service) || typeof service !== 'string' || !SERVICE_PREFIX.test(service)) {
+      return {
+        prop: `allowedServices[${index}]`,
+        value: service,
+        allowed: 'a lowercase IAM service prefix such as s3, dynamodb or execute-api (no "*", no actions, no tokens)',
+      };
+    }
+    if (ALWAYS_DENIED.includes(service)) {
+      return {
+        prop: `allowedServices[${index}]`,
+        value: service,
+        allowed: `the boundary always denies ${ALWAYS_DENIED.join(', ')}; remove it, or give a permissionsBoundary of your own`,
+      };
+    }
+  }
+  return undefined;
+}
+
+function boundaryFor(stack: Stack, services: string[]): iam.ManagedPolicy {
+  const isDefault = services.join() === [...BoundedRole.DEFAULT_ALLOWED_SERVICES].sort().join();
+  const id = isDefault ? BOUNDARY_ID : `${BOUNDARY_ID}-${services.join('-')}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing) return existing as iam.ManagedPolicy;
+
+  const boundary = new iam.ManagedPolicy(stack, id, {
+    description: `Permissions boundary for BoundedRole: at most ${services.join(', ')}; never IAM, Organizations or account settings`,
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'AllowedServices',
+        actions: services.map(service => `${service}:*`),
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DenyIdentityAndAccountAdministration',
+        effect: iam.Effect.DENY,
+        actions: ALWAYS_DENIED.map(service => `${service}:*`),
+        resources: ['*'],
+      }),
+    ],
+  });
+  const reason = 'Permissions boundary, not a grant: it only caps what the roles it bounds may do (the guide\'s ' +
+    'DeveloperBoundary); each role\'s own identity policies grant its actual, narrower permissions.';
+  Validations.of(boundary).acknowledge(
+    { id: 'AwsSolutions-IAM5[Resource::*]', reason },
+    ...services.map(service => ({ id: `AwsSolutions-IAM5[Action::${service}:*]`, reason })),
+  );
+  return boundary;
+}
+
+/** The principal with the guardrail conditions added to each part; problems go to the context. */
+function guardTrust(principal: iam.IPrincipal, prop: string, context: TrustContext): iam.IPrincipal {
+  if (principal instanceof iam.CompositePrincipal) {
+    const parts = principal.principals.map((part, index) => guardTrust(part, `${prop}.principals[${index}]`, context));
+    return new iam.CompositePrincipal(...parts);
+  }
+
+  const fragment = principal.policyFragment;
+  const json = context.stack.resolve(fragment.principalJson) as { [type: string]: unknown[] };
+  const conditions = context.stack.resolve(fragment.conditions) ?? {};
+  const aws = json.AWS ?? [];
+  const everyone = Object.values(json).some(values => values.includes('*'));
+  const orgScoped = JSON.stringify(conditions).includes('"aws:PrincipalOrgID"');
+
+  if (everyone && !orgScoped) {
+    context.problems.push({
+      prop,
+      value: principal.toString(),
+      allowed: 'a principal that is not everyone ("*"): name the account, role, service or organization that may assume the role',
+    });
+    return principal;
+  }
+
+  let guarded = principal;
+  if (json.Service && context.restrictServices) {
+    guarded = new iam.PrincipalWithConditions(guarded, {
+      StringEquals: { 'aws:SourceAccount': context.stack.account },
+    });
+  }
+  if (aws.length > 0) {
+    const crossAccount = everyone || aws.some(entry => !isOwnAccount(entry, context.stack));
+    if (context.requireMfa) {
+      guarded = new iam.PrincipalWithConditions(guarded, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
+    } else if (crossAccount && !context.hasExternalIds) {
+      context.problems.push({
+        prop,
+        value: principal.toString(),
+        allowed: 'a principal in another account needs externalIds (for a third party) or requireMfa: true (for people)',
+      });
+    }
+  }
+  return guarded;
+}
+
+/** Whether a resolved `AWS` principal entry is in the stack's own account. */
+function isOwnAccount(entry: unknown, stack: Stack): boolean {
+  const account = accountOf(entry);
+  if (account === OWN_ACCOUNT) return true;
+  return account !== undefined && !Token.isUnresolved(stack.account) && account === stack.account;
+}
+
+const OWN_ACCOUNT = '<own account>';
+const UNKNOWN = '<unknown>';
+
+/**
+ * The account of an `AWS` principal: a 12-digit id, OWN_ACCOUNT, or undefined when it cannot be
+ * known at synth time.
+ */
+function accountOf(entry: unknown): string | undefined {
+  const text = flatten(entry);
+  if (text === undefined) return undefined;
+  if (text === OWN_ACCOUNT) return OWN_ACCOUNT;
+  if (/^\d{12}$/.test(text)) return text;
+  const fields = text.split(':');
+  if (fields[0] !== 'arn' || fields.length < 6) return undefined;
+  const account = fields[4];
+  return account === OWN_ACCOUNT || /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/** A resolved value as text: the stack's account as OWN_ACCOUNT, other intrinsics as UNKNOWN. */
+function flatten(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const object = value as { [key: string]: any };
+    if (object.Ref === 'AWS::AccountId') return OWN_ACCOUNT;
+    // The ARN of a role or user created in the app: it lives in this stack's account.
+    if (Array.isArray(object['Fn::GetAtt']) && object['Fn::GetAtt'][1] === 'Arn') return `arn:${UNKNOWN}:iam::${OWN_ACCOUNT}:${UNKNOWN}`;
+    const join = object['Fn::Join'];
+    if (Array.isArray(join) && Array.isArray(join[1])) {
+      return join[1].map((part: unknown) => flatten(part) ?? UNKNOWN).join(join[0]);
+    }
+  }
+  return undefined;
+}
