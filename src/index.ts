@@ -2,3 +2,7 @@
 export * from './credentials/credential-report';
 export * from './constructs/credential-report-audit';
 export * from './packs';
+export * from './constructs/strict-password-policy';
+export * from './constructs/secure-group';
+export * from './constructs/bounded-role';
+export * from './conditions/conditions';

@@ -115,7 +115,8 @@ describe('one stack with an explicit account', () => {
     for (const role of [lambdaRole, secondDefault, narrow, optOut, sameAccount, sameAccountLiteral, roleInApp, thirdParty, people, composite]) {
       expect(roleProperties(template, role).PermissionsBoundary).toBeDefined();
     }
-    expect(roleProperties(template, explicitBoundary).PermissionsBoundary).toEqual({ Ref: stack.getLogicalId(ownBoundary.node.defaultChild as iam.CfnManagedPolicy) });
+    const ownBoundaryId = stack.getLogicalId(ownBoundary.node.defaultChild as iam.CfnManagedPolicy);
+    expect(roleProperties(template, explicitBoundary).PermissionsBoundary).toEqual({ Ref: ownBoundaryId });
   });
 
   test('maxSessionDuration defaults to one hour and can be raised', () => {
