@@ -1,5 +1,6 @@
 import { Duration, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -122,6 +123,12 @@ export class CredentialReportAudit extends Construct {
   /** The namespace of the audit's metrics. */
   public readonly metricNamespace: string;
 
+  /**
+   * Alarms (and notifies the topic) when an audit run fails, so that a broken audit is not
+   * mistaken for a clean account.
+   */
+  public readonly failureAlarm: cloudwatch.Alarm;
+
   constructor(scope: Construct, id: string, props: CredentialReportAuditProps = {}) {
     super(scope, id);
 
@@ -177,6 +184,16 @@ export class CredentialReportAudit extends Construct {
       schedule: props.schedule ?? events.Schedule.rate(Duration.days(1)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
     });
+
+    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+      alarmDescription: `The IAM credential report audit ${this.node.path} failed; see its log group`,
+      metric: fn.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failureAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
 
     this.acknowledgeAwsSolutionsFindings(role, fn);
   }

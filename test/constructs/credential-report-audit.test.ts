@@ -127,6 +127,22 @@ describe('CredentialReportAudit with defaults', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
+  test('a failed run raises an alarm on the topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id(audit.auditFunction) } }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: id(audit.topic as any) }],
+    });
+  });
+
   test('AwsSolutions: no unacknowledged findings', () => {
     const result = new AwsSolutionsChecks().validateScope(stack);
     expect(result.violations).toEqual([]);
