@@ -82,13 +82,15 @@ export abstract class IamGuardrailsPack extends NagPack {
       return;
     }
     if (result === NagRuleCompliance.NON_COMPLIANT) {
-      if (!this.isAcknowledgedAnyForm(node, this.ruleId(rule))) {
-        this.applyRule({ ...base, info: rule.describe(undefined), rule: () => NagRuleCompliance.NON_COMPLIANT });
+      const id = this.ruleId(rule);
+      if (!this.isAcknowledgedAnyForm(node, id)) {
+        this.applyRule({ ...base, info: `${id}: ${rule.describe(undefined)}`, rule: () => NagRuleCompliance.NON_COMPLIANT });
       }
     } else if (Array.isArray(result)) {
       for (const finding of result) {
-        if (this.isAcknowledgedAnyForm(node, this.ruleId(rule, finding))) continue;
-        this.applyRule({ ...base, info: rule.describe(finding), rule: () => [finding] });
+        const id = this.ruleId(rule, finding);
+        if (this.isAcknowledgedAnyForm(node, id)) continue;
+        this.applyRule({ ...base, info: `${id}: ${rule.describe(finding)}`, rule: () => [finding] });
       }
     }
   }
