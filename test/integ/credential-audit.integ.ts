@@ -195,6 +195,20 @@ test('today: users without MFA are published and counted, zeros included', async
   });
 });
 
+test('the shipped esbuild bundle behaves like the source', async () => {
+  const bundle = path.join(ROOT, 'assets', 'constructs', 'credential-report-audit', 'audit.lambda', 'index.js');
+  if (!fs.existsSync(bundle)) throw new Error(`${bundle} not found: run 'npx projen bundle' first`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bundled: { handler: typeof handler } = require(bundle);
+  process.env.METRIC_NAMESPACE = 'IntegBundle';
+  notifications.length = 0;
+  const result = await bundled.handler({ time: new Date().toISOString() });
+  expect(result).toMatchObject({ rowsChecked: 4, findings: 2, published: true });
+  expect(result.countsByType).toMatchObject({ ConsoleUserWithoutMfa: 1, UserWithoutMfa: 1 });
+  expect(notificationLines().filter(l => l.startsWith('- '))).toHaveLength(2);
+  expect(await metricSums('IntegBundle')).toMatchObject({ TotalFindings: 2 });
+});
+
 test('200 days later (the scheduled event time): old keys and unused credentials too', async () => {
   process.env.METRIC_NAMESPACE = 'IntegLater';
   notifications.length = 0;
