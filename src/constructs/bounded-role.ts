@@ -132,6 +132,13 @@ export class BoundedRole extends iam.Role {
       problems,
     });
 
+    if (props.requireMfa && !trustsAwsPrincipal(props.assumedBy, stack)) {
+      problems.push({
+        prop: 'requireMfa', value: true,
+        allowed: 'requireMfa applies to account, role, user or organization principals, and assumedBy has none; remove it',
+      });
+    }
+
     super(scope, id, {
       ...props,
       assumedBy,
@@ -269,6 +276,11 @@ function guardTrust(principal: iam.IPrincipal, prop: string, context: TrustConte
     }
   }
   return guarded;
+}
+
+function trustsAwsPrincipal(principal: iam.IPrincipal, stack: Stack): boolean {
+  if (principal instanceof iam.CompositePrincipal) return principal.principals.some(part => trustsAwsPrincipal(part, stack));
+  return (stack.resolve(principal.policyFragment.principalJson).AWS ?? []).length > 0;
 }
 
 /** Whether a resolved `AWS` principal entry is in the stack's own account. */

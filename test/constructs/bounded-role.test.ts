@@ -313,6 +313,11 @@ describe('validation', () => {
     });
   });
 
+  test('rejects requireMfa when nothing in assumedBy can use MFA', () => {
+    expect(() => new BoundedRole(newStack(), 'Role', { assumedBy: lambda(), requireMfa: true })).toThrow(
+      '[Stack/Role] BoundedRole: invalid requireMfa true; requireMfa applies to account, role, user or organization principals, and assumedBy has none; remove it');
+  });
+
   test('iam.Role\'s own validation still applies', () => {
     expect(() => new BoundedRole(newStack(), 'Role', { assumedBy: lambda(), maxSessionDuration: Duration.minutes(30) })).toThrow(/maxSessionDuration/);
   });

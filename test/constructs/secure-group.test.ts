@@ -126,6 +126,28 @@ describe('the guide\'s Developers group', () => {
   });
 });
 
+describe('the README snippet (the guide\'s three commands)', () => {
+  test('create-group, attach-group-policy, add-user-to-group', () => {
+    const stack = newStack();
+    const scope = stack;
+    // README snippet, verbatim with `this` as `scope`:
+    const developers = new SecureGroup(scope, 'Developers', { groupName: 'Developers' });
+    developers.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess'));
+    developers.addUser(iam.User.fromUserName(scope, 'Developer', 'developer'));
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Group', {
+      GroupName: 'Developers',
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/PowerUserAccess']] }],
+    });
+    template.hasResourceProperties('AWS::IAM::UserToGroupAddition', {
+      GroupName: { Ref: Match.stringLikeRegexp('^Developers') },
+      Users: ['developer'],
+    });
+    expect(concrete(forceMfaDocuments(template)[0])).toEqual(concrete(REFERENCE));
+  });
+});
+
 describe('props and methods', () => {
   test('statements and addToPolicy go to the group\'s inline policy; addManagedPolicy attaches', () => {
     const stack = newStack();
