@@ -268,3 +268,24 @@ test('a report that never completes fails after the bounded retries', async () =
     delete process.env.REPORT_POLL_ATTEMPTS;
   }
 });
+
+describe('configuration errors fail before any AWS call', () => {
+  test.each([
+    ['TOPIC_ARN', '', 'environment variable TOPIC_ARN is not set'],
+    ['METRIC_NAMESPACE', '', 'environment variable METRIC_NAMESPACE is not set'],
+    ['MAX_ACCESS_KEY_AGE_DAYS', 'ninety', "environment variable MAX_ACCESS_KEY_AGE_DAYS must be a positive number, got 'ninety'"],
+    ['MAX_UNUSED_AGE_DAYS', '0', "environment variable MAX_UNUSED_AGE_DAYS must be a positive number, got '0'"],
+    ['REPORT_POLL_ATTEMPTS', '-1', "environment variable REPORT_POLL_ATTEMPTS must be a positive number, got '-1'"],
+  ])('%s=%j', async (name, value, message) => {
+    const saved = { TOPIC_ARN: process.env.TOPIC_ARN, METRIC_NAMESPACE: process.env.METRIC_NAMESPACE };
+    process.env.TOPIC_ARN = saved.TOPIC_ARN ?? 'arn:aws:sns:us-east-1:123456789012:x';
+    process.env.METRIC_NAMESPACE = 'IntegConfig';
+    process.env[name] = value;
+    try {
+      await expect(handler({})).rejects.toThrow(message);
+    } finally {
+      delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+});
