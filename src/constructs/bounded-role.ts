@@ -134,7 +134,8 @@ export class BoundedRole extends iam.Role {
 
     if (props.requireMfa && !trustsAwsPrincipal(props.assumedBy, stack)) {
       problems.push({
-        prop: 'requireMfa', value: true,
+        prop: 'requireMfa',
+        value: true,
         allowed: 'requireMfa applies to account, role, user or organization principals, and assumedBy has none; remove it',
       });
     }
