@@ -40,7 +40,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Our integration tests are jest suites over built artifacts, not integ-runner snapshots.
   integrationTestAutoDiscover: false,
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
   bin: { 'cdk-iam-guardrails': 'lib/cli/main.js' },
 

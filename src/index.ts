@@ -12,3 +12,4 @@ export * from './constructs/security-alarms';
 export * from './constructs/access-analyzer';
 export * from './constructs/iam-compliance-rules';
 export * from './constructs/billing-alarm';
+export * from './constructs/account-baseline';

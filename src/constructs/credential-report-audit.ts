@@ -195,7 +195,7 @@ export class CredentialReportAudit extends Construct {
     });
     this.failureAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
 
-    this.acknowledgeAwsSolutionsFindings(role, fn);
+    this.acknowledgeAwsSolutionsFindings(role);
   }
 
   /**
@@ -224,7 +224,7 @@ export class CredentialReportAudit extends Construct {
     });
   }
 
-  private acknowledgeAwsSolutionsFindings(role: iam.Role, fn: lambda.Function): void {
+  private acknowledgeAwsSolutionsFindings(role: iam.Role): void {
     const policy = role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -237,15 +237,6 @@ export class CredentialReportAudit extends Construct {
       Validations.of(policy).acknowledge({
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         reason: 'Publishing to a KMS-encrypted SNS topic needs kms:GenerateDataKey* on the topic key only, which is what this grants.',
-      });
-    }
-    // Only while the generated function is on Node.js 22: a newer runtime needs no acknowledgment,
-    // and a future "latest" will fire the rule again, as it should.
-    if (fn.runtime.name === lambda.Runtime.NODEJS_22_X.name) {
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason: 'Node.js 22 is a supported Lambda runtime until 2027; it is fixed by the projen-generated AuditFunction '
-          + '(lambdaOptions.runtime in .projenrc.ts), which is also the esbuild bundle target.',
       });
     }
   }

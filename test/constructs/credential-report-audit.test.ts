@@ -51,7 +51,7 @@ describe('CredentialReportAudit with defaults', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Timeout: 120,
       MemorySize: 256,
       Role: { 'Fn::GetAtt': [id(audit.role as any), 'Arn'] },

@@ -44,7 +44,7 @@ test('the wheel installed in the virtualenv is the one jsii-pacmak built here', 
 });
 
 test('the password policy custom resource carries the guide defaults', () => {
-  template.hasResourceProperties('Custom::AWS', {
+  template.hasResourceProperties('Custom::StrictPasswordPolicy', {
     Create: Match.stringLikeRegexp('"action":"UpdateAccountPasswordPolicy".*"MinimumPasswordLength":14'),
   });
 });
