@@ -60,6 +60,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmignoreEnabled: true,
 });
 
+// The published package holds the library, its bundled Lambda assets and docs: not the examples,
+// benchmarks, CI scripts or the integration tests' virtualenv.
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/.venv*/', 'cdk.out/', '/test-reports/');
+
 // Keep jsii's Node 20 end-of-life banner out of every task's output.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 

@@ -50,7 +50,7 @@ test('the password policy custom resource carries the guide defaults', () => {
 });
 
 test('the group carries the force-MFA deny', () => {
-  template.hasResourceProperties('AWS::IAM::Policy', {
+  template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
     PolicyDocument: {
       Statement: Match.arrayWith([Match.objectLike({
         Effect: 'Deny',
@@ -58,11 +58,11 @@ test('the group carries the force-MFA deny', () => {
         Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
       })]),
     },
-    Groups: Match.anyValue(),
   });
+  template.hasResourceProperties('AWS::IAM::Group', { GroupName: 'Developers' });
 });
 
-test('the role has a permissions boundary and a one-hour session', () => {
+test('roles and the developer carry a permissions boundary; roles have one-hour sessions', () => {
   template.hasResourceProperties('AWS::IAM::Role', {
     PermissionsBoundary: Match.anyValue(),
     MaxSessionDuration: 3600,
@@ -70,9 +70,10 @@ test('the role has a permissions boundary and a one-hour session', () => {
       Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
     },
   });
+  template.hasResourceProperties('AWS::IAM::User', { UserName: 'developer', PermissionsBoundary: Match.anyValue() });
 });
 
-test('the trail is multi-region with log file validation and the root-usage alarm reads it', () => {
+test('the trail is multi-region with log file validation, and the CIS alarms read it', () => {
   template.hasResourceProperties('AWS::CloudTrail::Trail', {
     IsMultiRegionTrail: true,
     IncludeGlobalServiceEvents: true,
@@ -83,9 +84,35 @@ test('the trail is multi-region with log file validation and the root-usage alar
   template.hasResourceProperties('AWS::Logs::MetricFilter', {
     FilterPattern: '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
   });
+  // 14 baseline alarms (all but root usage), the root-usage alarm, billing and the audit's failure alarm.
+  template.resourceCountIs('AWS::Logs::MetricFilter', 15);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
     Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 1,
     ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     TreatMissingData: 'notBreaching',
   });
+  template.hasResourceProperties('AWS::Events::Rule', {
+    EventPattern: Match.objectLike({ detail: Match.objectLike({ userIdentity: { type: ['Root'] } }) }),
+  });
+});
+
+test('the baseline parts are all there: analyzers, Config rules, billing alarm, one alert topic', () => {
+  template.resourceCountIs('AWS::AccessAnalyzer::Analyzer', 2);
+  template.hasResourceProperties('AWS::Config::ConfigRule', {
+    Source: { Owner: 'AWS', SourceIdentifier: 'IAM_PASSWORD_POLICY' },
+    InputParameters: Match.objectLike({ MinimumPasswordLength: '14' }),
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Billing', Threshold: 200 });
+  template.resourceCountIs('AWS::SNS::Topic', 1);
+});
+
+test('the credential-audit Lambda bundle ships inside the wheel and reaches the cloud assembly', () => {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: Match.stringLikeRegexp('credential report') },
+  }));
+  expect(fn).toHaveLength(1);
+  const assetPath = fn[0].Metadata['aws:asset:path'];
+  const bundle = path.join(outdir, assetPath, 'index.js');
+  expect(fs.existsSync(bundle)).toBe(true);
+  expect(fs.readFileSync(bundle, 'utf-8')).toContain('GenerateCredentialReport');
 });
