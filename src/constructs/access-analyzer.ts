@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { requireWholeDaysInRange, wholeDays } from './private/durations';
 import { SecurityTrail } from './security-trail';
+import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'AccessAnalyzer';
@@ -187,6 +188,9 @@ export class AccessAnalyzer extends Construct {
         reason: 'Policy generation reads every CloudTrail log file of the trail; the wildcard covers the objects of the trail bucket only.',
       });
     }
+
+    acknowledgeServiceRoleWithoutBoundary(role,
+      'Access Analyzer may only read this trail (its bucket, its key through S3, its configuration) and service last-accessed data.');
 
     new CfnOutput(this, 'PolicyGenerationRoleArn', {
       description: 'accessRole for aws accessanalyzer start-policy-generation --cloud-trail-details',

@@ -18,6 +18,7 @@ import {
 import { CredentialFindingType } from '../credentials/credential-report-types';
 import { AUDIT_ENV, TOTAL_FINDINGS_METRIC } from '../credentials/private/audit-config';
 import { DEFAULT_ROOT_USAGE_WINDOW_DAYS } from '../credentials/private/evaluate';
+import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'CredentialReportAudit';
@@ -195,7 +196,7 @@ export class CredentialReportAudit extends Construct {
     });
     this.failureAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
 
-    this.acknowledgeAwsSolutionsFindings(role);
+    this.acknowledgeFindings(role);
   }
 
   /**
@@ -224,7 +225,9 @@ export class CredentialReportAudit extends Construct {
     });
   }
 
-  private acknowledgeAwsSolutionsFindings(role: iam.Role): void {
+  private acknowledgeFindings(role: iam.Role): void {
+    acknowledgeServiceRoleWithoutBoundary(role,
+      'the audit may only generate and read the credential report, publish to its topic, put metrics in its namespace and write its log group.');
     const policy = role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -190,6 +190,7 @@ export class SecureGroup extends Construct implements iam.IGrantable {
       { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:user/<aws:username>]', reason },
       { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:mfa/*]', reason },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason },
+      { id: 'annotation::IamBestPractices-LP10[Action::iam:CreateVirtualMFADevice]', reason },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { requireWholeDaysInRange } from './private/durations';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
+import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'SecurityTrail';
@@ -150,6 +151,18 @@ export class SecurityTrail extends Construct {
       isOrganizationTrail: isOrganizationTrail || undefined,
       orgId: props.organizationId,
     });
+
+    // aws-cdk-lib's Trail creates the role CloudTrail uses to write to the log group.
+    const logsRole = this.trail.node.tryFindChild('LogsRole');
+    if (logsRole) {
+      acknowledgeServiceRoleWithoutBoundary(logsRole, 'CloudTrail may only create log streams and put log events in this trail\'s log group.');
+      Validations.of(logsRole).acknowledge({
+        id: 'annotation::IamBestPractices-TR5[Principal::cloudtrail.amazonaws.com]',
+        reason: 'The CloudTrail-to-CloudWatch-Logs role is created by aws-cdk-lib\'s Trail; CloudTrail\'s documented trust policy for it '
+          + 'has no source condition, and its only permission is writing to this trail\'s log group, so a confused deputy could '
+          + 'at most add events to it.',
+      });
+    }
 
     // Data event selectors must not re-include management events: the selector above already
     // records them all, and CloudFormation's default for a selector is to include them.

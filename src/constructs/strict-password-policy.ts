@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import {
   CIS_MINIMUM_PASSWORD_LENGTH, CIS_PASSWORD_REUSE_PREVENTION, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
+import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 import { GuardrailsValidationError, requireIntegerInRange, warn } from '../private/validation';
 
 /**
@@ -237,6 +238,8 @@ export class StrictPasswordPolicy extends Construct {
         'grants only logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents so the function can write its own logs. ' +
         'The IAM actions it may call come from a separate, least-privilege inline policy per custom resource.',
       });
+      acknowledgeServiceRoleWithoutBoundary(serviceRole,
+        'it writes its own logs and calls only the actions each AwsCustomResource in the stack names (here iam:UpdateAccountPasswordPolicy and iam:DeleteAccountPasswordPolicy).');
     }
     const fn = provider.node.defaultChild;
     if (fn) {
