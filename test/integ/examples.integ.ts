@@ -18,7 +18,9 @@ function synth(example: string, ...extra: string[]): { status: number | null; ou
   const result = spawnSync(cdk,
     ['synth', '--no-notices', ...extra, '--app', 'npx ts-node --transpile-only --prefer-ts-exts app.ts', '--output', outdir],
     {
-      cwd: path.join(root, 'examples', example), encoding: 'utf-8', timeout: TIMEOUT,
+      cwd: path.join(root, 'examples', example),
+      encoding: 'utf-8',
+      timeout: TIMEOUT,
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', FORCE_COLOR: '0' },
     });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outdir };

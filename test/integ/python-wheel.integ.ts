@@ -87,7 +87,10 @@ test('the trail is multi-region with log file validation, and the CIS alarms rea
   // 14 baseline alarms (all but root usage), the root-usage alarm, billing and the audit's failure alarm.
   template.resourceCountIs('AWS::Logs::MetricFilter', 15);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 1,
+    Statistic: 'Sum',
+    Period: 300,
+    Threshold: 1,
+    EvaluationPeriods: 1,
     ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     TreatMissingData: 'notBreaching',
   });
