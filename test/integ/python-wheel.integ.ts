@@ -44,8 +44,22 @@ test('the wheel installed in the virtualenv is the one jsii-pacmak built here', 
 });
 
 test('the password policy custom resource carries the guide defaults', () => {
-  template.hasResourceProperties('Custom::StrictPasswordPolicy', {
-    Create: Match.stringLikeRegexp('"action":"UpdateAccountPasswordPolicy".*"MinimumPasswordLength":14'),
+  const [policy] = Object.values(template.findResources('Custom::StrictPasswordPolicy'));
+  const create = JSON.parse(policy.Properties.Create);
+  expect(create).toMatchObject({
+    service: 'IAM',
+    action: 'updateAccountPasswordPolicy',
+    parameters: {
+      MinimumPasswordLength: 14,
+      RequireSymbols: true,
+      RequireNumbers: true,
+      RequireUppercaseCharacters: true,
+      RequireLowercaseCharacters: true,
+      AllowUsersToChangePassword: true,
+      MaxPasswordAge: 90,
+      PasswordReusePrevention: 24,
+      HardExpiry: true,
+    },
   });
 });
 
