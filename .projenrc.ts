@@ -91,6 +91,8 @@ project.addTask('test:all', {
 project.addTask('synth:example', {
   description: 'Synthesize examples/secure-account with every construct, checked by the rule packs',
   steps: [
+    // The credential-audit Lambda is an esbuild bundle made by the build; synthesis needs it.
+    { spawn: 'bundle' },
     { exec: 'npx cdk synth --quiet --app "npx ts-node --prefer-ts-exts app.ts" --output cdk.out', cwd: 'examples/secure-account' },
     { exec: 'echo "Templates written to $(pwd)/examples/secure-account/cdk.out" && ls examples/secure-account/cdk.out/*.template.json' },
   ],
