@@ -67,6 +67,10 @@ project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/.venv*/', 'cdk.ou
 // Keep jsii's Node 20 end-of-life banner out of every task's output.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
+// The CLI is also a jsii bin script: the Python wheel runs lib/cli/main.js directly, so it must be
+// executable in the package (npm sets the bit only for installs from the npm registry).
+project.postCompileTask.exec('chmod +x lib/cli/main.js');
+
 // Package JavaScript AND Python everywhere, CI included: the Python wheel is half the product and
 // the integration tests install it. (projen's default packs only JavaScript when CI is set.)
 project.packageTask.reset();

@@ -133,3 +133,17 @@ test('the credential-audit Lambda bundle ships inside the wheel and reaches the 
   expect(fs.existsSync(bundle)).toBe(true);
   expect(fs.readFileSync(bundle, 'utf-8')).toContain('GenerateCredentialReport');
 });
+
+test('the wheel installs the cdk-iam-guardrails command, which runs the credential-report CLI', () => {
+  const run = spawnSync(path.join(root, '.venv-integ', 'bin', 'cdk-iam-guardrails'),
+    ['credential-report', path.join(root, 'test', 'fixtures', 'credential-reports', 'valid.csv'),
+      '--format', 'json', '--now', '2026-11-01T00:00:00Z'],
+    { encoding: 'utf-8', env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' } });
+  expect(run.status).toBe(1);
+  const output = JSON.parse(run.stdout);
+  const findings: Array<{ type: string; user: string }> = Array.isArray(output) ? output : output.findings;
+  expect(findings).toEqual(expect.arrayContaining([
+    expect.objectContaining({ type: 'RootAccessKeyPresent', user: '<root_account>' }),
+    expect.objectContaining({ type: 'ConsoleUserWithoutMfa', user: 'bob' }),
+  ]));
+});
