@@ -3,7 +3,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AnalysisPass, runInPass } from '../rules/context';
+import { AnalysisPass, runInPass, SynthesizedTemplates } from '../rules/context';
 import { ALL_RULES, GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from '../rules/index';
 
 /**
@@ -24,7 +24,6 @@ export abstract class IamGuardrailsPack extends NagPack {
   private readonly errorRules: readonly GuardrailsRule[];
   private readonly warningRules: readonly GuardrailsRule[];
   private readonly verboseMessages: boolean;
-  private warningPass?: AnalysisPass;
 
   /**
    * @param name the plugin name shown in the validation report
@@ -45,7 +44,7 @@ export abstract class IamGuardrailsPack extends NagPack {
     this.warningRules = rules.filter(r => r.level !== NagMessageLevel.ERROR);
     if (scope && this.warningRules.length > 0) {
       // READONLY: runs after the aspects that change resources (e.g. PermissionsBoundary.of(stack)).
-      Aspects.of(scope).add({ visit: node => this.visitForWarnings(scope, node) }, { priority: AspectPriority.READONLY });
+      Aspects.of(scope).add({ visit: node => this.visitForWarnings(node) }, { priority: AspectPriority.READONLY });
     }
   }
 
@@ -59,7 +58,10 @@ export abstract class IamGuardrailsPack extends NagPack {
       throw new Error(`${this.name}: this aws-cdk-lib version does not give validation plugins the construct tree; `
         + `construct the pack with the app: new ${this.constructor.name}(app)`);
     }
-    return this.validateScope(root);
+    const templates = new SynthesizedTemplates(
+      (context as { stackTemplates?: Array<{ stackConstructPath: string; templatePath: string }> }).stackTemplates ?? [],
+      context.templatePaths ?? []);
+    return runInPass(new AnalysisPass(templates), () => super.validateScope(root));
   }
 
   /** Validates a construct tree directly (tests, or tools that walk the tree themselves). */
@@ -95,10 +97,11 @@ export abstract class IamGuardrailsPack extends NagPack {
     }
   }
 
-  private visitForWarnings(root: IConstruct, node: IConstruct): void {
-    if (node === root || !this.warningPass) this.warningPass = new AnalysisPass();
+  private visitForWarnings(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node)) return;
-    runInPass(this.warningPass, () => {
+    // A pass per resource: its properties are read when its own turn comes, after the aspects
+    // that change it (a boundary applied to the stack reaches each role just before this).
+    runInPass(new AnalysisPass(), () => {
       for (const rule of this.warningRules) this.warn(rule, node);
     });
   }
@@ -121,9 +124,18 @@ export abstract class IamGuardrailsPack extends NagPack {
   private emitWarning(node: CfnResource, id: string, message: string, rule: GuardrailsRule): void {
     if (this.isAcknowledgedAnyForm(node, id)) return;
     const text = this.verboseMessages ? `${id}: ${message} ${rule.explanation}` : `${id}: ${message}`;
-    const validations = Validations.of(node) as Partial<Validations>;
-    if (typeof validations.addWarning === 'function') validations.addWarning(id, text);
-    else Annotations.of(node).addWarningV2(id, text);
+    // The stack trace CDK would record points into this file, not at the user's code, and capturing
+    // it (with source maps under ts-node) costs more than the analysis: leave it out.
+    const previous = process.env.CDK_DISABLE_STACK_TRACE;
+    process.env.CDK_DISABLE_STACK_TRACE = '1';
+    try {
+      const validations = Validations.of(node) as Partial<Validations>;
+      if (typeof validations.addWarning === 'function') validations.addWarning(id, text);
+      else Annotations.of(node).addWarningV2(id, text);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_DISABLE_STACK_TRACE;
+      else process.env.CDK_DISABLE_STACK_TRACE = previous;
+    }
   }
 
   private ruleId(rule: GuardrailsRule, finding?: string): string {

@@ -6,6 +6,8 @@
  * over the tree, and a rule called on its own gets a fresh one, so a later change to the app is
  * never hidden by a stale cache.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { normalizePolicyDocument, PolicyDocument, isObject } from '../policy/document';
@@ -13,9 +15,48 @@ import { withPlaceholders } from '../policy/placeholders';
 
 export type Properties = { readonly [key: string]: unknown };
 
+/**
+ * The templates CDK already wrote, when a pack runs as a validation plugin after synthesis:
+ * reading a resource's resolved properties from them costs a JSON parse per stack instead of
+ * resolving every resource again.
+ */
+export class SynthesizedTemplates {
+  private readonly pathsByStack = new Map<string, string>();
+  private readonly pathsByFile = new Map<string, string>();
+  private readonly parsed = new Map<string, { [logicalId: string]: { Type?: string; Properties?: unknown } } | undefined>();
+
+  constructor(stackTemplates: ReadonlyArray<{ stackConstructPath: string; templatePath: string }>, templatePaths: readonly string[]) {
+    for (const t of stackTemplates) this.pathsByStack.set(t.stackConstructPath, t.templatePath);
+    for (const p of templatePaths) this.pathsByFile.set(path.basename(p), p);
+  }
+
+  /** The resource as synthesized, or undefined when its template is not among the synthesized ones. */
+  public resourceOf(node: CfnResource): Rendered | undefined {
+    const stack = Stack.of(node);
+    const file = this.pathsByStack.get(stack.node.path) ?? this.pathsByFile.get(stack.templateFile);
+    if (!file) return undefined;
+    let resources = this.parsed.get(file);
+    if (!this.parsed.has(file)) {
+      try {
+        resources = JSON.parse(fs.readFileSync(file, 'utf-8')).Resources;
+      } catch {
+        resources = undefined;
+      }
+      this.parsed.set(file, resources);
+    }
+    const logicalId = stack.resolve(node.logicalId);
+    const resource = typeof logicalId === 'string' ? resources?.[logicalId] : undefined;
+    if (!resource || resource.Type !== node.cfnResourceType) return undefined;
+    return fromRaw(logicalId, resource.Properties);
+  }
+}
+
 /** Caches for one run over the construct tree. */
 export class AnalysisPass {
   private readonly memos = new WeakMap<object, Map<string, unknown>>();
+
+  /** @param templates where to read resolved properties from, when the app is already synthesized */
+  constructor(public readonly templates?: SynthesizedTemplates) {}
 
   /** Computes `compute()` once per pass for this owner and key. */
   public memo<T>(owner: object, key: string, compute: () => T): T {
@@ -60,7 +101,13 @@ interface Rendered {
 
 /** The resource's logical id and properties, resolved, intrinsics turned into placeholders. */
 function rendered(node: CfnResource): Rendered {
-  return inPass(pass => pass.memo(node, 'rendered', () => render(node)));
+  return inPass(pass => pass.memo(node, 'rendered', () => pass.templates?.resourceOf(node) ?? render(node)));
+}
+
+function fromRaw(logicalId: string, rawProperties: unknown): Rendered {
+  const raw = rawProperties ?? {};
+  const properties = withPlaceholders(raw);
+  return { logicalId, properties: isObject(properties) ? properties : {}, raw: isObject(raw) ? raw : {} };
 }
 
 function render(node: CfnResource): Rendered {
@@ -70,9 +117,7 @@ function render(node: CfnResource): Rendered {
     const template = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as
       { Resources?: { [id: string]: { Properties?: unknown } } };
     const [logicalId, resource] = Object.entries(template?.Resources ?? {})[0] ?? [];
-    const raw = resource?.Properties ?? {};
-    const properties = withPlaceholders(raw);
-    return { logicalId: logicalId ?? node.node.id, properties: isObject(properties) ? properties : {}, raw: isObject(raw) ? raw : {} };
+    return fromRaw(logicalId ?? node.node.id, resource?.Properties);
   } catch {
     return { logicalId: node.node.id, properties: {}, raw: {} };
   }

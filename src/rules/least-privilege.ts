@@ -3,7 +3,7 @@
  */
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, documentOf, IAM_TYPES, memoFor, propertiesOf, stackIndexOf } from './context';
+import { asList, IAM_TYPES, memoFor, propertiesOf, stackIndexOf } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { isObject, normalizePolicyDocument } from '../policy/document';
 import { analyzeLeastPrivilege, LeastPrivilegeFindings, NO_LEAST_PRIVILEGE_FINDINGS } from '../policy/least-privilege';
@@ -15,19 +15,28 @@ const DOCUMENT_OWNERS = new Set<string>([
 
 /** Least-privilege findings of every identity policy a resource holds, once per pass. */
 function leastPrivilegeOf(node: CfnResource): LeastPrivilegeFindings | undefined {
-  if (!DOCUMENT_OWNERS.has(node.cfnResourceType)) return undefined;
+  const type = node.cfnResourceType;
+  if (!DOCUMENT_OWNERS.has(type)) return undefined;
   return memoFor(node, 'least-privilege', () => {
-    const index = stackIndexOf(node);
-    const entity = index.entityOf(node);
-    if (!entity) return NO_LEAST_PRIVILEGE_FINDINGS;
-    if (entity.type === IAM_TYPES.role || entity.type === IAM_TYPES.user || entity.type === IAM_TYPES.group) {
-      const parts = asList(entity.properties.Policies)
+    const props = propertiesOf(node);
+    if (type === IAM_TYPES.role || type === IAM_TYPES.user || type === IAM_TYPES.group) {
+      const parts = asList(props.Policies)
         .filter(isObject)
         .map(p => analyzeLeastPrivilege(normalizePolicyDocument(p.PolicyDocument)));
       return merge(parts);
     }
-    return analyzeLeastPrivilege(documentOf(entity), { boundaryOnly: index.isBoundaryOnly(entity) });
+    const doc = normalizePolicyDocument(props.PolicyDocument);
+    const findings = analyzeLeastPrivilege(doc);
+    // Only a managed policy can be a permissions boundary; ask the stack (costly) only when it matters.
+    if (type !== IAM_TYPES.managedPolicy || !hasGrantFindings(findings)) return findings;
+    const index = stackIndexOf(node);
+    const entity = index.entityOf(node);
+    return entity && index.isBoundaryOnly(entity) ? analyzeLeastPrivilege(doc, { boundaryOnly: true }) : findings;
   });
+}
+
+function hasGrantFindings(findings: LeastPrivilegeFindings): boolean {
+  return Object.entries(findings).some(([key, list]) => key !== 'unknownActions' && (list as string[]).length > 0);
 }
 
 function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings {
