@@ -1,0 +1,142 @@
+// Property-based tests over generated policy documents: every rule must stay total (never throw),
+// and the analysis must be monotone: adding a Deny never adds a finding, removing an Allow
+// statement never adds a finding. (Removing a Deny may, by design: Denies are subtracted.)
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnManagedPolicy, CfnPolicy, CfnRole, CfnUser } from 'aws-cdk-lib/aws-iam';
+import * as fc from 'fast-check';
+import { ALL_RULES } from '../../src/rules';
+import { AnalysisPass, runInPass } from '../../src/rules/context';
+
+const ACTIONS = [
+  '*', '*:*', 's3:*', 's3:Get*', 'S3:getobject', 's3:PutObject', 'iam:PassRole', 'iam:pass*', 'iam:*', 'iam:PutRolePolicy',
+  'iam:CreateAccessKey', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'ec2:RunInstances', 'sts:AssumeRole',
+  'xray:PutTraceSegments', 'cloudwatch:PutMetricData', 's3:GetObjekt', 'nope:Action', 'ssm:SendCommand', 'ec2:Describe*',
+  'iam:*Policy*', 'lambda:UpdateFunctionCode',
+];
+const RESOURCES: unknown[] = [
+  '*', 'arn:aws:s3:::b/*', 'arn:aws:iam::*:role/*', 'arn:aws:iam::*:user/${aws:username}', 'arn:aws:iam::*:role/app-*',
+  { 'Fn::GetAtt': ['Bucket', 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Bucket', 'Arn'] }, '/*']] },
+  { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/*']] }, { Ref: 'Param' },
+];
+const CONDITIONS: unknown[] = [
+  { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+  { StringEquals: { 'aws:PrincipalOrgID': 'o-abc', 'sts:ExternalId': 'x' } },
+  { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:org/repo:*' } },
+  { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+];
+const PRINCIPALS: unknown[] = [
+  '*', { AWS: '*' }, { AWS: 'arn:aws:iam::222222222222:root' }, { AWS: '123456789012' }, { Service: 'ecs-tasks.amazonaws.com' },
+  { Service: ['lambda.amazonaws.com', 'states.amazonaws.com'] }, { Federated: 'arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com' },
+  { Federated: { Ref: 'Provider' } }, { AWS: { 'Fn::GetAtt': ['Other', 'Arn'] } },
+];
+
+const oneOrMany = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.array(arb, { minLength: 1, maxLength: 3 }));
+
+const identityStatement = (effect: fc.Arbitrary<string>) => fc.record({
+  Effect: effect,
+  ['__action']: fc.constantFrom('Action', 'NotAction'),
+  actions: oneOrMany(fc.constantFrom(...ACTIONS)),
+  ['__resource']: fc.constantFrom('Resource', 'Resource', 'NotResource'),
+  resources: oneOrMany(fc.constantFrom(...RESOURCES)),
+  condition: fc.option(fc.constantFrom(...CONDITIONS), { nil: undefined }),
+}).map(s => ({
+  Effect: s.Effect,
+  [s.__action]: s.actions,
+  [s.__resource]: s.resources,
+  ...(s.condition ? { Condition: s.condition } : {}),
+}));
+
+const trustStatement = (effect: fc.Arbitrary<string>) => fc.record({
+  Effect: effect,
+  principalKey: fc.constantFrom('Principal', 'Principal', 'Principal', 'NotPrincipal'),
+  principal: fc.constantFrom(...PRINCIPALS),
+  Action: fc.constantFrom('sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', ['sts:AssumeRole', 'sts:TagSession']),
+  condition: fc.option(fc.constantFrom(...CONDITIONS), { nil: undefined }),
+}).map(s => ({ Effect: s.Effect, [s.principalKey]: s.principal, Action: s.Action, ...(s.condition ? { Condition: s.condition } : {}) }));
+
+const ALLOW_OR_DENY = fc.constantFrom('Allow', 'Allow', 'Deny');
+const statements = (arb: fc.Arbitrary<object>) => fc.array(arb, { minLength: 0, maxLength: 4 });
+
+interface Documents {
+  trust: object[];
+  inline: object[];
+  attached: object[];
+  userAttached: object[];
+  standalone: object[];
+  boundary?: object[];
+}
+type DocKey = Exclude<keyof Documents, 'boundary'>;
+const DOC_KEYS: DocKey[] = ['trust', 'inline', 'attached', 'userAttached', 'standalone'];
+
+const documents: fc.Arbitrary<Documents> = fc.record({
+  trust: statements(trustStatement(ALLOW_OR_DENY)),
+  inline: statements(identityStatement(ALLOW_OR_DENY)),
+  attached: statements(identityStatement(ALLOW_OR_DENY)),
+  userAttached: statements(identityStatement(ALLOW_OR_DENY)),
+  standalone: statements(identityStatement(ALLOW_OR_DENY)),
+  boundary: fc.option(statements(identityStatement(ALLOW_OR_DENY)), { nil: undefined }),
+});
+
+/** A statement list as CloudFormation accepts it: a single statement may be a bare object. */
+const asDoc = (list: object[]) => ({ Version: '2012-10-17', Statement: list.length === 1 ? list[0] : list });
+
+/** Every finding of every rule on every resource, as `path rule[finding]` strings. */
+function findingsOf(docs: Documents): Set<string> {
+  const app = new App();
+  const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+  const boundary = docs.boundary ? new CfnManagedPolicy(stack, 'Boundary', { policyDocument: asDoc(docs.boundary) }) : undefined;
+  const role = new CfnRole(stack, 'Role', {
+    assumeRolePolicyDocument: asDoc(docs.trust),
+    policies: [{ policyName: 'inline', policyDocument: asDoc(docs.inline) }],
+    permissionsBoundary: boundary?.ref,
+  });
+  new CfnPolicy(stack, 'Attached', { policyName: 'attached', policyDocument: asDoc(docs.attached), roles: [role.ref] });
+  const user = new CfnUser(stack, 'User', {});
+  new CfnManagedPolicy(stack, 'UserAttached', { policyDocument: asDoc(docs.userAttached), users: [user.ref] });
+  new CfnManagedPolicy(stack, 'Standalone', { policyDocument: asDoc(docs.standalone) });
+  const out = new Set<string>();
+  runInPass(new AnalysisPass(), () => {
+    for (const node of stack.node.findAll()) {
+      if (!CfnResource.isCfnResource(node)) continue;
+      for (const rule of ALL_RULES) {
+        const result = rule.check(node);
+        if (Array.isArray(result)) for (const f of result) out.add(`${node.node.path} ${rule.id}[${f}]`);
+        else if (result === 'Non-Compliant') out.add(`${node.node.path} ${rule.id}`);
+      }
+    }
+  });
+  return out;
+}
+
+const isSubset = (a: Set<string>, b: Set<string>) => [...a].every(x => b.has(x));
+const RUNS = { numRuns: 60 };
+
+test('no rule throws on generated documents', () => {
+  fc.assert(fc.property(documents, docs => {
+    findingsOf(docs);
+  }), RUNS);
+});
+
+test('adding a Deny statement never adds a finding', () => {
+  const denyStatement = fc.oneof(identityStatement(fc.constant('Deny')), trustStatement(fc.constant('Deny')));
+  fc.assert(fc.property(documents, fc.constantFrom(...DOC_KEYS, 'boundary' as const), denyStatement, (docs, key, deny) => {
+    const before = findingsOf(docs);
+    const changed: Documents = { ...docs, [key]: [...(docs[key] ?? []), deny] };
+    if (key === 'boundary' && !docs.boundary) return;
+    const after = findingsOf(changed);
+    expect([...after].filter(f => !before.has(f))).toEqual([]);
+  }), RUNS);
+});
+
+test('removing an Allow statement never adds a finding', () => {
+  fc.assert(fc.property(documents, fc.constantFrom(...DOC_KEYS, 'boundary' as const), fc.nat(), (docs, key, pick) => {
+    const list = docs[key];
+    if (!list) return;
+    const allows = list.map((s, i) => [s, i] as const).filter(([s]) => (s as { Effect: string }).Effect === 'Allow');
+    if (allows.length === 0) return;
+    const drop = allows[pick % allows.length][1];
+    const before = findingsOf(docs);
+    const after = findingsOf({ ...docs, [key]: list.filter((_, i) => i !== drop) });
+    expect(isSubset(after, before) ? [] : [...after].filter(f => !before.has(f))).toEqual([]);
+  }), RUNS);
+});
