@@ -1,0 +1,118 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { COMPLIANT, defaultPolicyOf, findings, newStack, NOT_APPLICABLE, run } from './helpers';
+import { passRoleToCompute, selfModification, takeOverRunningResource } from '../../src/rules/privilege-escalation';
+
+const any = (...actions: string[]) => new iam.PolicyStatement({ actions, resources: ['*'] });
+
+describe('evaluated per principal, across all its policies', () => {
+  test('PassRole in one policy and Lambda actions in a customer managed policy', () => {
+    const stack = newStack();
+    const managed = new iam.ManagedPolicy(stack, 'Lambda', { statements: [any('lambda:CreateFunction', 'lambda:InvokeFunction')] });
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal(), managedPolicies: [managed] });
+    role.addToPolicy(any('iam:PassRole'));
+    expect(findings(passRoleToCompute, role)).toEqual(['Escalation::iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction']);
+    // Reported once, on the principal; the policies attached to it are not judged on their own.
+    expect(run(passRoleToCompute, defaultPolicyOf(role))).toBe(COMPLIANT);
+    expect(run(passRoleToCompute, managed)).toBe(COMPLIANT);
+  });
+
+  test('a managed policy attached through its Roles property', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    new iam.ManagedPolicy(stack, 'Ec2', { statements: [any('ec2:RunInstances', 'iam:PassRole')], roles: [role] });
+    expect(findings(passRoleToCompute, role)).toEqual(['Escalation::iam:PassRole+ec2:RunInstances']);
+  });
+
+  test('a user gets its groups\' policies (Groups property and UserToGroupAddition)', () => {
+    const stack = newStack();
+    const admins = new iam.Group(stack, 'Admins');
+    admins.addToPolicy(any('iam:PutUserPolicy'));
+    const viaProperty = new iam.User(stack, 'Alice', { groups: [admins] });
+    const viaAddition = new iam.User(stack, 'Bob');
+    new iam.CfnUserToGroupAddition(stack, 'BobInAdmins', { groupName: admins.groupName, users: [viaAddition.userName] });
+    expect(findings(selfModification, viaProperty)).toEqual(['Escalation::iam:PutUserPolicy']);
+    expect(findings(selfModification, viaAddition)).toEqual(['Escalation::iam:PutUserPolicy']);
+    expect(findings(selfModification, admins)).toEqual(['Escalation::iam:PutUserPolicy']);
+  });
+
+  test('mixed case, wildcards and NotAction expand', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    role.addToPolicy(any('IAM:attachRole*', 'ssm:Send*'));
+    role.addToPolicy(new iam.PolicyStatement({ notActions: ['iam:*', 'ssm:*', 'sts:*', 'ec2:*', 'cloudformation:*'], resources: ['*'] }));
+    expect(findings(selfModification, role)).toEqual(['Escalation::iam:AttachRolePolicy']);
+    const takeOver = findings(takeOverRunningResource, role);
+    expect(takeOver).toEqual(expect.arrayContaining(['Escalation::ssm:SendCommand', 'Escalation::lambda:UpdateFunctionCode']));
+    expect(takeOver).not.toContain('Escalation::ssm:StartSession');
+  });
+});
+
+describe('what makes a grant safe', () => {
+  test('a Deny in another policy of the principal', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    role.addToPolicy(any('iam:PutRolePolicy'));
+    new iam.ManagedPolicy(stack, 'Guard', { statements: [new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['iam:Put*'], resources: ['*'] })], roles: [role] });
+    expect(run(selfModification, role)).toBe(COMPLIANT);
+  });
+
+  test('a permissions boundary that does not allow the action', () => {
+    const stack = newStack();
+    const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [any('s3:*', 'dynamodb:*')] });
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal(), permissionsBoundary: boundary });
+    role.addToPolicy(any('iam:PutRolePolicy', 'iam:PassRole', 'ec2:RunInstances'));
+    expect(run(selfModification, role)).toBe(COMPLIANT);
+    expect(run(passRoleToCompute, role)).toBe(COMPLIANT);
+  });
+
+  test('an AWS managed boundary cannot be seen, so nothing is assumed about it', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'),
+    });
+    role.addToPolicy(any('iam:PutRolePolicy'));
+    expect(findings(selfModification, role)).toEqual(['Escalation::iam:PutRolePolicy']);
+  });
+
+  test('the self-service pattern user/${aws:username} (force-MFA style)', () => {
+    const stack = newStack();
+    const group = new iam.Group(stack, 'People');
+    group.addToPolicy(new iam.PolicyStatement({
+      actions: ['iam:CreateAccessKey', 'iam:UpdateLoginProfile', 'iam:CreateLoginProfile', 'iam:DeleteAccessKey'],
+      resources: ['arn:aws:iam::*:user/${aws:username}'],
+    }));
+    expect(run(selfModification, group)).toBe(COMPLIANT);
+  });
+
+  test('named resources (CDK grants)', () => {
+    const stack = newStack();
+    const fnRole = new iam.Role(stack, 'FnRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const deployer = new iam.Role(stack, 'Deployer', { assumedBy: new iam.AccountRootPrincipal() });
+    fnRole.grantPassRole(deployer);
+    deployer.addToPolicy(any('lambda:CreateFunction', 'lambda:InvokeFunction'));
+    new s3.Bucket(stack, 'B').grantReadWrite(deployer);
+    expect(run(passRoleToCompute, deployer)).toBe(COMPLIANT);
+  });
+});
+
+describe('a policy attached to nothing this stack can see is judged on its own', () => {
+  test('attached to an imported role', () => {
+    const stack = newStack();
+    const imported = iam.Role.fromRoleName(stack, 'Imported', 'existing-role');
+    const policy = new iam.Policy(stack, 'P', { statements: [any('cloudformation:UpdateStack')], roles: [imported] });
+    expect(findings(takeOverRunningResource, policy)).toEqual(['Escalation::cloudformation:UpdateStack']);
+  });
+
+  test('a standalone managed policy', () => {
+    const stack = newStack();
+    const policy = new iam.ManagedPolicy(stack, 'Standalone', { statements: [any('iam:CreatePolicyVersion')] });
+    expect(findings(selfModification, policy)).toEqual(['Escalation::iam:CreatePolicyVersion']);
+  });
+});
+
+test('not applicable to other resources', () => {
+  const stack = newStack();
+  expect(run(selfModification, new s3.Bucket(stack, 'B'))).toBe(NOT_APPLICABLE);
+});
