@@ -72,7 +72,7 @@ describe('TR2 another account without an external id or MFA', () => {
 });
 
 describe('TR3 OIDC federation without a subject condition', () => {
-  const github = (conditions: object) => {
+  const github = (conditions: iam.Conditions) => {
     const stack = newStack();
     const provider = new iam.OpenIdConnectProvider(stack, 'GitHub', { url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] });
     return roleTrusting(new iam.OpenIdConnectPrincipal(provider, conditions), {}, stack);
