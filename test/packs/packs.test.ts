@@ -1,0 +1,150 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IamBestPracticesChecks, IamIdentityChecks, IamLeastPrivilegeChecks, IamTrustChecks } from '../../src';
+
+const ENV = { account: '111111111111', region: 'us-east-1' };
+
+/** An app with one role that has PassRole and s3:* on *, trusted by another account. */
+function insecureApp() {
+  const app = new App();
+  const stack = new Stack(app, 'Insecure', { env: ENV });
+  const role = new iam.Role(stack, 'Deployer', { assumedBy: new iam.AccountPrincipal('222222222222') });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole', 's3:*'], resources: ['*'] }));
+  return { app, stack, role };
+}
+
+const ruleNames = (report: { violations: Array<{ ruleName: string }> }) => report.violations.map(v => v.ruleName).sort();
+
+describe('IamBestPracticesChecks', () => {
+  test('reports granular error findings, each message naming the finding and the fix', () => {
+    const { app } = insecureApp();
+    const report = new IamBestPracticesChecks().validateScope(app);
+    expect(report.success).toBe(false);
+    expect(ruleNames(report)).toEqual([
+      'IamBestPractices-LP2[Action::s3:*]',
+      'IamBestPractices-LP6[Action::iam:PassRole]',
+      'IamBestPractices-TR2[Principal::arn:<AWS::Partition>:iam::222222222222:root]',
+    ]);
+    const passRole = report.violations.find(v => v.ruleName.includes('LP6'))!;
+    expect(passRole.severity).toBe('error');
+    expect(passRole.description).toMatch(/^IamBestPractices-LP6\[Action::iam:PassRole\]: iam:PassRole is allowed on every role.*Fix: /);
+    expect(passRole.violatingResources.map(r => r.constructPath)).toEqual(['Insecure/Deployer/DefaultPolicy/Resource']);
+  });
+
+  test('acknowledging one granular finding leaves the others in place', () => {
+    const { app, role } = insecureApp();
+    Validations.of(role).acknowledge({ id: 'IamBestPractices-LP6[Action::iam:PassRole]', reason: 'test: the deployer passes roles it creates' });
+    expect(ruleNames(new IamBestPracticesChecks().validateScope(app))).toEqual([
+      'IamBestPractices-LP2[Action::s3:*]',
+      'IamBestPractices-TR2[Principal::arn:<AWS::Partition>:iam::222222222222:root]',
+    ]);
+  });
+
+  test('the namespaced form CDK prints is recognized as well', () => {
+    const { app, role } = insecureApp();
+    Validations.of(role).acknowledge({ id: 'IamBestPractices::IamBestPractices-LP2[Action::s3:*]', reason: 'test' });
+    expect(ruleNames(new IamBestPracticesChecks().validateScope(app))).not.toContain('IamBestPractices-LP2[Action::s3:*]');
+  });
+
+  test('an acknowledgment of another finding of the same rule does not hide this one', () => {
+    const { app, role } = insecureApp();
+    Validations.of(role).acknowledge({ id: 'IamBestPractices-LP2[Action::ec2:*]', reason: 'test' });
+    expect(ruleNames(new IamBestPracticesChecks().validateScope(app))).toContain('IamBestPractices-LP2[Action::s3:*]');
+  });
+
+  test('verbose adds the explanation', () => {
+    const { app } = insecureApp();
+    const report = new IamBestPracticesChecks(undefined, { verbose: true }).validateScope(app);
+    expect(report.violations.find(v => v.ruleName.includes('LP6'))!.description).toContain('Passing any role lets the principal give a service');
+  });
+});
+
+describe('narrower packs compose rule families and keep the same rule ids', () => {
+  test.each([
+    [IamLeastPrivilegeChecks, 'IamLeastPrivilege', ['IamBestPractices-LP2[Action::s3:*]', 'IamBestPractices-LP6[Action::iam:PassRole]']],
+    [IamTrustChecks, 'IamTrust', ['IamBestPractices-TR2[Principal::arn:<AWS::Partition>:iam::222222222222:root]']],
+    [IamIdentityChecks, 'IamIdentity', []],
+  ])('%p', (Pack, name, expected) => {
+    const { app } = insecureApp();
+    const pack = new Pack();
+    expect(pack.name).toBe(name);
+    expect(ruleNames(pack.validateScope(app))).toEqual(expected);
+  });
+});
+
+describe('warnings are CDK warnings added before synthesis, not plugin violations', () => {
+  function appWithUnboundedRole(configure?: (stack: Stack, role: iam.Role) => void) {
+    const app = new App();
+    const stack = new Stack(app, 'W', { env: ENV });
+    const role = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    configure?.(stack, role);
+    const pack = new IamBestPracticesChecks(app);
+    Validations.of(app).addPlugins(pack);
+    return { app, stack, role, pack };
+  }
+
+  test('a role without a boundary gets warning ID6 and synthesis succeeds', () => {
+    const { app, stack, pack } = appWithUnboundedRole();
+    expect(() => app.synth()).not.toThrow();
+    Annotations.fromStack(stack).hasWarning('/W/Worker/Resource', Match.stringLikeRegexp('^IamBestPractices-ID6: The role or user has no permissions boundary'));
+    expect(pack.validateScope(app).violations).toEqual([]);
+  });
+
+  test('an acknowledged warning is not emitted', () => {
+    const { app, stack } = appWithUnboundedRole((_s, role) =>
+      Validations.of(role).acknowledge({ id: 'IamBestPractices-ID6', reason: 'test: boundary applied by the organization' }));
+    app.synth();
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('IamBestPractices-ID6'));
+  });
+
+  test('a boundary applied to the stack by an aspect is seen', () => {
+    const { app, stack } = appWithUnboundedRole(s => {
+      const boundary = new iam.ManagedPolicy(s, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })] });
+      iam.PermissionsBoundary.of(s).apply(boundary);
+    });
+    app.synth();
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('IamBestPractices-ID6'));
+  });
+
+  test('granular warning ids: LP10 names the action', () => {
+    const { app, stack } = appWithUnboundedRole((_s, role) =>
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:DeleteQueue'], resources: ['*'] })));
+    app.synth();
+    Annotations.fromStack(stack).hasWarning('/W/Worker/DefaultPolicy/Resource',
+      Match.stringLikeRegexp('^IamBestPractices-LP10\\[Action::sqs:DeleteQueue\\]: '));
+  });
+});
+
+describe('as a validation plugin', () => {
+  test('an error-level finding fails synthesis and names the rule id', () => {
+    const { app } = insecureApp();
+    Validations.of(app).addPlugins(new IamBestPracticesChecks(app));
+    expect(() => app.synth()).toThrow(/IamBestPractices-LP6\[Action::iam:PassRole\]/);
+  });
+
+  test('without appConstruct on the context (aws-cdk-lib 2.257), the constructor scope is validated', () => {
+    const { app } = insecureApp();
+    const pack = new IamBestPracticesChecks(app);
+    const report = pack.validate({ templatePaths: [], stackTemplates: [] } as never);
+    expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+  });
+
+  test('without appConstruct and without a scope, the error says how to construct the pack', () => {
+    expect(() => new IamBestPracticesChecks().validate({ templatePaths: [], stackTemplates: [] } as never))
+      .toThrow(/new IamBestPracticesChecks\(app\)/);
+  });
+
+  test('the synthesized templates are read when CDK provides them', () => {
+    const { app } = insecureApp();
+    const assembly = app.synth();
+    const stack = assembly.getStackByName('Insecure');
+    const pack = new IamBestPracticesChecks();
+    const report = pack.validate({
+      appConstruct: app,
+      templatePaths: [stack.templateFullPath],
+      stackTemplates: [{ stackConstructPath: 'Insecure', templatePath: stack.templateFullPath }],
+    } as never);
+    expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+  });
+});
