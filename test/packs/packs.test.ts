@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -146,5 +149,20 @@ describe('as a validation plugin', () => {
       stackTemplates: [{ stackConstructPath: 'Insecure', templatePath: stack.templateFullPath }],
     } as never);
     expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+  });
+
+  test('the findings come from the synthesized template, not from resolving the tree again', () => {
+    const { app } = insecureApp();
+    const stack = app.synth().getStackByName('Insecure');
+    const template = JSON.parse(fs.readFileSync(stack.templateFullPath, 'utf-8'));
+    for (const resource of Object.values<{ Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: unknown }> } } }>(template.Resources)) {
+      if (resource.Type === 'AWS::IAM::Policy') resource.Properties.PolicyDocument!.Statement[0].Action = 's3:GetObject';
+    }
+    const edited = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-template-')), 'Insecure.template.json');
+    fs.writeFileSync(edited, JSON.stringify(template));
+    const report = new IamBestPracticesChecks().validate({
+      appConstruct: app, templatePaths: [edited], stackTemplates: [{ stackConstructPath: 'Insecure', templatePath: edited }],
+    } as never);
+    expect(ruleNames(report)).toEqual(['IamBestPractices-TR2[Principal::arn:<AWS::Partition>:iam::222222222222:root]']);
   });
 });
