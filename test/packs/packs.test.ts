@@ -155,7 +155,8 @@ describe('as a validation plugin', () => {
     const { app } = insecureApp();
     const stack = app.synth().getStackByName('Insecure');
     const template = JSON.parse(fs.readFileSync(stack.templateFullPath, 'utf-8'));
-    for (const resource of Object.values<{ Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: unknown }> } } }>(template.Resources)) {
+    type Resource = { Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: unknown }> } } };
+    for (const resource of Object.values<Resource>(template.Resources)) {
       if (resource.Type === 'AWS::IAM::Policy') resource.Properties.PolicyDocument!.Statement[0].Action = 's3:GetObject';
     }
     const edited = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-template-')), 'Insecure.template.json');
