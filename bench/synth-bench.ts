@@ -21,7 +21,7 @@ const root = path.resolve(__dirname, '..');
 function measure(variant: string, roles: number): Sample {
   const out = execFileSync(process.execPath,
     ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-once.ts'), variant, String(roles)],
-    { cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } });
+    { cwd: root, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } });
   const sample = JSON.parse(out.trim().split('\n').pop()!) as Sample;
   fs.rmSync(path.join(root, 'bench', 'results', `cdk.out-${variant}-${roles}`), { recursive: true, force: true });
   return sample;
