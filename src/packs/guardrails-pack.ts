@@ -19,6 +19,7 @@ import { ALL_RULES, GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from '../rules/
  * `Validations.of(construct).acknowledge({ id: 'IamBestPractices-LP6[Action::iam:PassRole]', reason })`.
  */
 export abstract class IamGuardrailsPack extends NagPack {
+  /** The plugin name shown in the validation report (rule ids always start with `IamBestPractices-`). */
   public readonly name: string;
   private readonly scope?: IConstruct;
   private readonly errorRules: readonly GuardrailsRule[];
