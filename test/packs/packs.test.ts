@@ -5,6 +5,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IamBestPracticesChecks, IamIdentityChecks, IamLeastPrivilegeChecks, IamTrustChecks } from '../../src';
+import { ALL_RULES } from '../../src/rules';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -60,6 +61,50 @@ describe('IamBestPracticesChecks', () => {
     const { app } = insecureApp();
     const report = new IamBestPracticesChecks(undefined, { verbose: true }).validateScope(app);
     expect(report.violations.find(v => v.ruleName.includes('LP6'))!.description).toContain('Passing any role lets the principal give a service');
+  });
+});
+
+describe('whole-resource findings and rules that fail', () => {
+  test('a non-granular finding is reported and acknowledged by the bare rule id', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Users', { env: ENV });
+    const lonely = new iam.User(stack, 'Lonely');
+    const acknowledged = new iam.User(stack, 'Acknowledged');
+    Validations.of(acknowledged).acknowledge({ id: 'IamBestPractices-ID3', reason: 'test: the group is managed elsewhere' });
+    const report = new IamBestPracticesChecks().validateScope(app);
+    const id3 = report.violations.find(v => v.ruleName === 'IamBestPractices-ID3')!;
+    expect(id3.description).toMatch(/^IamBestPractices-ID3: The IAM user belongs to no group/);
+    expect(id3.violatingResources.map(r => r.constructPath)).toEqual([`${lonely.node.path}/Resource`]);
+  });
+
+  test('a rule that throws is reported as that rule, and does not stop the others', () => {
+    const rule = ALL_RULES.find(r => r.id === 'LP1')!;
+    const original = rule.check;
+    (rule as { check: typeof original }).check = () => { throw new Error('boom'); };
+    try {
+      const { app } = insecureApp();
+      const report = new IamBestPracticesChecks().validateScope(app);
+      expect(report.violations.find(v => v.ruleName === 'IamBestPractices-LP1')!.description).toMatch(/Rule threw an error/);
+      expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+    } finally {
+      (rule as { check: typeof original }).check = original;
+    }
+  });
+
+  test('a warning rule that throws becomes a warning saying so', () => {
+    const rule = ALL_RULES.find(r => r.id === 'ID6')!;
+    const original = rule.check;
+    (rule as { check: typeof original }).check = () => { throw new Error('boom'); };
+    try {
+      const app = new App();
+      const stack = new Stack(app, 'T', { env: ENV });
+      new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      new IamBestPracticesChecks(app);
+      app.synth();
+      Annotations.fromStack(stack).hasWarning('/T/R/Resource', Match.stringLikeRegexp('IamBestPractices-ID6: .*could not evaluate this resource: boom'));
+    } finally {
+      (rule as { check: typeof original }).check = original;
+    }
   });
 });
 
