@@ -146,6 +146,24 @@ function conditionTests(value: unknown): ConditionTest[] {
   return tests;
 }
 
+/**
+ * A positive test that pins its key to specific values: not negated, not IfExists (which passes
+ * when the key is absent), not ForAllValues (which passes on an empty set), and no wildcard-only value.
+ */
+export function isNarrowingTest(test: ConditionTest): boolean {
+  const op = test.operator.toLowerCase();
+  if (op.endsWith('ifexists') || op.startsWith('forallvalues:') || op.includes('not') || op === 'null') return false;
+  return test.values.length > 0 && test.values.every(v => v.length > 0 && !/^[*?]+$/.test(v));
+}
+
+/**
+ * Whether the statement only applies to resources carrying given tags (attribute-based access
+ * control, e.g. CDK Pipelines' `iam:ResourceTag/aws-cdk:bootstrap-role`): like naming resources.
+ */
+export function isResourceTagScoped(statement: Statement): boolean {
+  return statement.conditions.some(t => /^[a-z0-9-]+:resourcetag\//.test(t.key) && isNarrowingTest(t));
+}
+
 /** Reads a field by its exact name, or case-insensitively if absent (CloudFormation is strict, users are not). */
 function field(obj: { [key: string]: unknown }, name: string): unknown {
   if (name in obj) return obj[name];

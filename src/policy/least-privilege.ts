@@ -6,7 +6,7 @@ import { ActionCatalog } from './catalog';
 import { PolicyDocument, Statement } from './document';
 import { globMatch, hasWildcard } from './glob';
 import { deniedEverywhere, isAllActions, statementMatchesAction, unconditionalDenies } from './permissions';
-import { unboundedResourcesOf } from './resources';
+import { unboundedResourcesOfStatement } from './resources';
 
 /** Granular findings (`Action::s3:*`) per least-privilege question. */
 export interface LeastPrivilegeFindings {
@@ -84,7 +84,7 @@ interface FindingSets {
 function analyzeStatement(statement: Statement, denies: readonly Statement[], catalog: ActionCatalog, sets: FindingSets): void {
   if (statement.notActions !== undefined) sets.notAction.add(`NotAction::${statement.notActions.join(',') || '(empty)'}`);
   if (statement.notResources !== undefined) sets.notResource.add(`NotResource::${statement.notResources.join(',') || '(empty)'}`);
-  const unbounded = unboundedResourcesOf(statement.resources, statement.notResources);
+  const unbounded = unboundedResourcesOfStatement(statement);
   const stillAllowed = (pattern: string) => !deniedEverywhere(denies, pattern, unbounded.length > 0 ? unbounded : ['*']);
 
   for (const action of statement.actions ?? []) {

@@ -7,7 +7,7 @@
 import { PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTIONS, EscalationMatch, satisfiedRows } from './escalation';
 import { globMatch, hasWildcard } from './glob';
-import { resourceCovers, unboundedResourcesOf } from './resources';
+import { resourceCovers, unboundedResourcesOfStatement } from './resources';
 
 /** Whether the statement's Action/NotAction element matches one concrete action. */
 export function statementMatchesAction(statement: Statement, action: string): boolean {
@@ -98,7 +98,7 @@ export function allowedEscalationActions(grants: readonly PolicyDocument[], boun
   for (const doc of grants) {
     for (const statement of doc.statements) {
       if (statement.effect !== 'Allow') continue;
-      const unbounded = unboundedResourcesOf(statement.resources, statement.notResources);
+      const unbounded = unboundedResourcesOfStatement(statement);
       if (unbounded.length === 0) continue;
       for (const index of escalationActionsOf(statement)) {
         if (allowed.has(index)) continue;

@@ -5,6 +5,7 @@
  * (`<Bucket.Arn>/*`) bounds the resource.
  */
 import { ActionCatalog } from './catalog';
+import { isResourceTagScoped, Statement } from './document';
 import { globMatch, hasWildcard } from './glob';
 
 const unboundedCache = new Map<string, boolean>();
@@ -21,6 +22,14 @@ export function isUnboundedResource(resource: string): boolean {
     unboundedCache.set(resource, result);
   }
   return result;
+}
+
+/**
+ * The unbounded resources a statement reaches: none when a resource-tag condition confines it
+ * (attribute-based access control names resources by tag).
+ */
+export function unboundedResourcesOfStatement(statement: Statement): string[] {
+  return isResourceTagScoped(statement) ? [] : unboundedResourcesOf(statement.resources, statement.notResources);
 }
 
 /** Whether a statement's resource element reaches unbounded resources (NotResource always does). */

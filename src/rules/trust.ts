@@ -5,7 +5,7 @@ import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IAM_TYPES, memoFor, propertiesOf } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
-import { ConditionTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
+import { ConditionTest, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
 import { hasPlaceholder } from '../policy/placeholders';
 
 function trustPolicyOf(node: CfnResource): PolicyDocument | undefined {
@@ -17,12 +17,7 @@ function allowStatements(doc: PolicyDocument): Statement[] {
   return doc.statements.filter(s => s.effect === 'Allow');
 }
 
-/** A positive test (not negated, not IfExists, not ForAllValues) with at least one non-wildcard value. */
-function narrows(test: ConditionTest): boolean {
-  const op = test.operator.toLowerCase();
-  if (op.endsWith('ifexists') || op.startsWith('forallvalues:') || op.includes('not') || op === 'null') return false;
-  return test.values.length > 0 && test.values.every(v => v.length > 0 && !/^[*?]+$/.test(v));
-}
+const narrows = isNarrowingTest;
 
 function hasNarrowingTest(statement: Statement, keys: (key: string) => boolean): boolean {
   return statement.conditions.some(t => keys(t.key) && narrows(t));

@@ -1,6 +1,6 @@
 // An app of ordinary CDK grants, plus this library's own constructs, must produce zero error
 // findings: a pack that cries wolf on grantReadWrite gets switched off.
-import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as pipelines from 'aws-cdk-lib/pipelines';
 import { AccountBaseline, BoundedRole, IamBestPracticesChecks, SecureGroup } from '../../src';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -54,6 +55,17 @@ function ordinaryGrants(stack: Stack): void {
   new sfn.StateMachine(stack, 'Flow', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Step')) });
 }
 
+function cdkPipeline(stack: Stack): void {
+  // Self-mutation assumes any role tagged as a CDK bootstrap role: scoped by resource tag.
+  const pipeline = new pipelines.CodePipeline(stack, 'Pipeline', {
+    synth: new pipelines.ShellStep('Synth', { input: pipelines.CodePipelineSource.gitHub('my-org/my-repo', 'main'), commands: ['npx cdk synth'] }),
+  });
+  const stage = new Stage(stack.node.scope!, 'Prod', { env: ENV });
+  new s3.Bucket(new Stack(stage, 'App'), 'Data');
+  pipeline.addStage(stage);
+  pipeline.buildPipeline();
+}
+
 function libraryConstructs(stack: Stack): void {
   new AccountBaseline(stack, 'Baseline', { alertEmails: ['security@example.com'], billingThreshold: 100 });
   const group = new SecureGroup(stack, 'Developers');
@@ -64,6 +76,7 @@ function libraryConstructs(stack: Stack): void {
 
 describe.each([
   ['ordinary CDK grants', ordinaryGrants],
+  ['a CDK pipeline', cdkPipeline],
   ['this library\'s constructs', libraryConstructs],
 ])('%s', (_name, build) => {
   const app = new App();

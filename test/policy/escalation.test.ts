@@ -74,6 +74,13 @@ describe('what makes a grant safe', () => {
     expect(paths(doc(allow('iam:PutRolePolicy'), { Effect: 'Deny', NotAction: 's3:GetObject', Resource: '*' }))).toEqual([]);
   });
 
+  test('a resource-tag condition (ABAC) confines the resources, like naming them', () => {
+    const tagged = { Condition: { 'ForAnyValue:StringEquals': { 'iam:ResourceTag/aws-cdk:bootstrap-role': ['deploy', 'file-publishing'] } } };
+    expect(paths(doc(allow('sts:AssumeRole', 'arn:aws:iam::*:role/*', tagged)))).toEqual([]);
+    const wildcardTag = { Condition: { StringLike: { 'aws:ResourceTag/team': '*' } } };
+    expect(paths(doc(allow('sts:AssumeRole', '*', wildcardTag)))).toEqual(['sts:AssumeRole']);
+  });
+
   test('a permissions boundary is intersected', () => {
     const grants = [doc(allow(['iam:PutRolePolicy', 'ssm:SendCommand']))];
     expect(escalationPaths(grants, [doc(allow('ssm:*'))]).map(m => m.actions.join('+'))).toEqual(['ssm:SendCommand']);

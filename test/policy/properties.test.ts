@@ -23,6 +23,7 @@ const CONDITIONS: unknown[] = [
   { StringEquals: { 'aws:PrincipalOrgID': 'o-abc', 'sts:ExternalId': 'x' } },
   { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:org/repo:*' } },
   { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+  { StringEquals: { 'aws:ResourceTag/team': 'payments' } },
 ];
 const PRINCIPALS: unknown[] = [
   '*', { AWS: '*' }, { AWS: 'arn:aws:iam::222222222222:root' }, { AWS: '123456789012' }, { Service: 'ecs-tasks.amazonaws.com' },
