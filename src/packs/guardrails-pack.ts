@@ -102,7 +102,7 @@ export abstract class IamGuardrailsPack extends NagPack {
     if (!CfnResource.isCfnResource(node)) return;
     // A pass per resource: its properties are read when its own turn comes, after the aspects
     // that change it (a boundary applied to the stack reaches each role just before this).
-    runInPass(new AnalysisPass(), () => {
+    runInPass(new AnalysisPass(undefined, true), () => {
       for (const rule of this.warningRules) this.warn(rule, node);
     });
   }

@@ -45,6 +45,21 @@ export interface LeastPrivilegeOptions {
 
 /** Answers every least-privilege question about one document. */
 export function analyzeLeastPrivilege(doc: PolicyDocument, options: LeastPrivilegeOptions = {}): LeastPrivilegeFindings {
+  // Apps repeat the same documents many times over (every role CDK grants the same bucket and
+  // table gets the same statements); the analysis is a pure function of the document.
+  const key = JSON.stringify([doc.statements, options.boundaryOnly === true]);
+  const cached = ANALYSES.get(key);
+  if (cached) return cached;
+  if (ANALYSES.size >= MAX_CACHED_ANALYSES) ANALYSES.clear();
+  const findings = analyzeUncached(doc, options);
+  ANALYSES.set(key, findings);
+  return findings;
+}
+
+const MAX_CACHED_ANALYSES = 10_000;
+const ANALYSES = new Map<string, LeastPrivilegeFindings>();
+
+function analyzeUncached(doc: PolicyDocument, options: LeastPrivilegeOptions): LeastPrivilegeFindings {
   const catalog = ActionCatalog.get();
   const denies = unconditionalDenies([doc]);
   const sets = {
@@ -67,8 +82,8 @@ export function analyzeLeastPrivilege(doc: PolicyDocument, options: LeastPrivile
     analyzeStatement(statement, denies, catalog, sets);
   }
   const out: { [key: string]: string[] } = {};
-  for (const [key, set] of Object.entries(sets)) out[key] = [...set];
-  return out as unknown as LeastPrivilegeFindings;
+  for (const [key, set] of Object.entries(sets)) out[key] = Object.freeze([...set]) as string[];
+  return Object.freeze(out) as unknown as LeastPrivilegeFindings;
 }
 
 interface FindingSets {

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { normalizePolicyDocument, PolicyDocument, isObject } from '../policy/document';
 import { withPlaceholders } from '../policy/placeholders';
@@ -55,8 +56,15 @@ export class SynthesizedTemplates {
 export class AnalysisPass {
   private readonly memos = new WeakMap<object, Map<string, unknown>>();
 
-  /** @param templates where to read resolved properties from, when the app is already synthesized */
-  constructor(public readonly templates?: SynthesizedTemplates) {}
+  /**
+   * @param templates where to read resolved properties from, when the app is already synthesized
+   * @param beforeSynthesis the pass runs before synthesis (the warning aspect): identity policy
+   *   documents are read from their `iam.PolicyDocument` objects instead of being resolved, because
+   *   resolving every policy a second time (synthesis resolves them again) costs more than all the
+   *   analysis. Tokens in them become `<Token>` placeholders, which count as bounded resources,
+   *   just as the resolved references would.
+   */
+  constructor(public readonly templates?: SynthesizedTemplates, public readonly beforeSynthesis = false) {}
 
   /** Computes `compute()` once per pass for this owner and key. */
   public memo<T>(owner: object, key: string, compute: () => T): T {
@@ -101,7 +109,7 @@ interface Rendered {
 
 /** The resource's logical id and properties, resolved, intrinsics turned into placeholders. */
 function rendered(node: CfnResource): Rendered {
-  return inPass(pass => pass.memo(node, 'rendered', () => pass.templates?.resourceOf(node) ?? render(node)));
+  return inPass(pass => pass.memo(node, 'rendered', () => pass.templates?.resourceOf(node) ?? render(node, pass.beforeSynthesis)));
 }
 
 function fromRaw(logicalId: string, rawProperties: unknown): Rendered {
@@ -110,17 +118,54 @@ function fromRaw(logicalId: string, rawProperties: unknown): Rendered {
   return { logicalId, properties: isObject(properties) ? properties : {}, raw: isObject(raw) ? raw : {} };
 }
 
-function render(node: CfnResource): Rendered {
+function render(node: CfnResource, unresolvedPolicyDocument: boolean): Rendered {
   try {
     const stack = Stack.of(node);
     // _toCloudFormation applies property overrides (escape hatches) exactly as synthesis does.
-    const template = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as
-      { Resources?: { [id: string]: { Properties?: unknown } } };
+    const documents = unresolvedPolicyDocument ? detachL2PolicyDocuments(node) : [];
+    let template: CloudFormationFragment;
+    try {
+      template = stack.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation()) as CloudFormationFragment;
+    } finally {
+      for (const { property, document } of documents) (node as unknown as L1Documents)[property] = document;
+    }
     const [logicalId, resource] = Object.entries(template?.Resources ?? {})[0] ?? [];
-    return fromRaw(logicalId ?? node.node.id, resource?.Properties);
+    let properties = resource?.Properties;
+    if (documents.length > 0 && isObject(properties)) {
+      properties = { ...properties };
+      for (const { key, document } of documents) (properties as { [key: string]: unknown })[key] = document.toJSON();
+    }
+    return fromRaw(logicalId ?? node.node.id, properties);
   } catch {
     return { logicalId: node.node.id, properties: {}, raw: {} };
   }
+}
+
+type CloudFormationFragment = { Resources?: { [id: string]: { Properties?: unknown } } };
+
+// The L1 properties that hold an `iam.PolicyDocument` when an L2 (Policy, ManagedPolicy, Role) made the resource.
+const L1_DOCUMENT_PROPERTIES = [
+  { property: 'policyDocument', key: 'PolicyDocument' },
+  { property: 'assumeRolePolicyDocument', key: 'AssumeRolePolicyDocument' },
+] as const;
+type L1Documents = { [property: string]: unknown };
+
+/**
+ * Takes the `iam.PolicyDocument`s off the L1 for the time of one resolve (the caller puts them
+ * back), so that only the small rest of the resource is resolved; the documents are read with
+ * `toJSON()`, which keeps tokens as `${Token[...]}` strings.
+ */
+function detachL2PolicyDocuments(node: CfnResource): Array<{ property: string; key: string; document: iam.PolicyDocument }> {
+  const l1 = node as unknown as L1Documents;
+  const detached = [];
+  for (const { property, key } of L1_DOCUMENT_PROPERTIES) {
+    const document = l1[property];
+    if (document instanceof iam.PolicyDocument) {
+      detached.push({ property, key, document });
+      l1[property] = {};
+    }
+  }
+  return detached;
 }
 
 export function propertiesOf(node: CfnResource): Properties {
