@@ -131,8 +131,8 @@ export abstract class IamGuardrailsPack extends NagPack {
     process.env.CDK_DISABLE_STACK_TRACE = '1';
     try {
       const validations = Validations.of(node) as Partial<Validations>;
-      if (typeof validations.addWarning === 'function') validations.addWarning(id, text);
-      else Annotations.of(node).addWarningV2(id, text);
+      if (typeof validations.addWarning === 'function') validations.addWarning(annotationIdOf(id), text);
+      else Annotations.of(node).addWarningV2(annotationIdOf(id), text);
     } finally {
       if (previous === undefined) delete process.env.CDK_DISABLE_STACK_TRACE;
       else process.env.CDK_DISABLE_STACK_TRACE = previous;
@@ -157,10 +157,21 @@ export abstract class IamGuardrailsPack extends NagPack {
           const lower = key.toLowerCase();
           const prefix = prefixes.find(p => lower.startsWith(p));
           const id = prefix ? key.slice(prefix.length) : key;
-          if (id === ruleId || id === ruleId.replace(/ /g, '-')) return true;
+          if (id === ruleId || id === ruleId.replace(/ /g, '-') || id === annotationIdOf(ruleId)) return true;
         }
       }
     }
     return false;
   }
+}
+
+/**
+ * The id a warning carries as a CDK annotation. The CDK CLI reads it back from the message with
+ * `/\[ack: ([^\]]+)\]/`, which stops at the first `]`: a granular id in brackets would be printed
+ * cut short in the "Acknowledge with" hint. Warnings therefore carry the finding in parentheses,
+ * `IamBestPractices-LP10(Action::iam:CreateUser)`; both spellings acknowledge it.
+ */
+export function annotationIdOf(ruleId: string): string {
+  const open = ruleId.indexOf('[');
+  return open < 0 || !ruleId.endsWith(']') ? ruleId : `${ruleId.slice(0, open)}(${ruleId.slice(open + 1, -1)})`;
 }
