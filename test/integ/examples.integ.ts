@@ -55,10 +55,21 @@ describe('examples/insecure-app', () => {
 });
 
 describe('examples/secure-account', () => {
+  let run: ReturnType<typeof synth>;
+  beforeAll(() => { run = synth('secure-account', '--strict'); }, TIMEOUT);
+
   test('synthesizes with both packs, even with --strict', () => {
-    const run = synth('secure-account', '--strict');
     expect({ status: run.status, output: run.status === 0 ? '' : run.output }).toEqual({ status: 0, output: '' });
     expect(run.output).not.toMatch(/IamBestPractices-|AwsSolutions-/);
     expect(fs.existsSync(path.join(run.outdir, 'SecureAccount.template.json'))).toBe(true);
+  });
+
+  test('its template has no cfn-lint errors', () => {
+    // cfn-lint comes from the integration virtualenv (test/integ/setup-python.sh). Exit status is a
+    // bit mask: 2 = errors, 4 = warnings, 8 = informational.
+    const lint = spawnSync(path.join(root, '.venv-integ', 'bin', 'cfn-lint'),
+      [path.join(run.outdir, 'SecureAccount.template.json')], { encoding: 'utf-8', timeout: TIMEOUT });
+    expect(lint.error).toBeUndefined();
+    expect({ errors: (lint.status ?? 2) & 2, output: lint.stdout }).toEqual({ errors: 0, output: expect.any(String) });
   }, TIMEOUT);
 });
