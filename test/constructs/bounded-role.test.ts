@@ -1,28 +1,12 @@
 import { App, Aws, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
-import { IConstruct } from 'constructs';
 import { BoundedRole } from '../../src/constructs/bounded-role';
+import { checkAwsSolutions } from '../support/aws-solutions';
 
 const ACCOUNT = '111111111111';
 const OTHER = '222222222222';
 
-/** Runs AwsSolutionsChecks and also records which findings an acknowledgment suppressed. */
-function checkAwsSolutions(scope: IConstruct) {
-  const suppressed: string[] = [];
-  const original = (NagPack.prototype as any).isAcknowledged;
-  const spy = jest.spyOn(NagPack.prototype as any, 'isAcknowledged').mockImplementation(function (this: any, ...args: any[]) {
-    const acknowledged = original.apply(this, args);
-    if (acknowledged) suppressed.push(`${(args[0] as IConstruct).node.path} ${args[1]}`);
-    return acknowledged;
-  });
-  try {
-    return { report: new AwsSolutionsChecks().validateScope(scope), suppressed };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 function newStack(account?: string): Stack {
   return new Stack(new App(), 'Stack', account ? { env: { account, region: 'eu-west-1' } } : undefined);

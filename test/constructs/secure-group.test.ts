@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
-import { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { SecureGroup } from '../../src/constructs/secure-group';
+import { checkAwsSolutions } from '../support/aws-solutions';
 
 const REFERENCE = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'reference', 'force-mfa-policy.json'), 'utf8'));
 
@@ -42,21 +42,6 @@ function sids(template: Template): string[] {
   return documents[0].Statement.map((statement: any) => statement.Sid);
 }
 
-/** Runs AwsSolutionsChecks and also records which findings an acknowledgment suppressed. */
-function checkAwsSolutions(scope: IConstruct) {
-  const suppressed: string[] = [];
-  const original = (NagPack.prototype as any).isAcknowledged;
-  const spy = jest.spyOn(NagPack.prototype as any, 'isAcknowledged').mockImplementation(function (this: any, ...args: any[]) {
-    const acknowledged = original.apply(this, args);
-    if (acknowledged) suppressed.push(`${(args[0] as IConstruct).node.path} ${args[1]}`);
-    return acknowledged;
-  });
-  try {
-    return { report: new AwsSolutionsChecks().validateScope(scope), suppressed };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 function newStack(): Stack {
   return new Stack(new App(), 'Stack');

@@ -1,8 +1,8 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { StrictPasswordPolicy } from '../../src/constructs/strict-password-policy';
+import { checkAwsSolutions } from '../support/aws-solutions';
 
 const SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 const IAM4_FINDING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -32,21 +32,6 @@ function acknowledgedIds(scope: IConstruct): Record<string, string[]> {
   return result;
 }
 
-/** Runs AwsSolutionsChecks and also records which findings an acknowledgment suppressed. */
-function checkAwsSolutions(scope: IConstruct) {
-  const suppressed: string[] = [];
-  const original = (NagPack.prototype as any).isAcknowledged;
-  const spy = jest.spyOn(NagPack.prototype as any, 'isAcknowledged').mockImplementation(function (this: any, ...args: any[]) {
-    const acknowledged = original.apply(this, args);
-    if (acknowledged) suppressed.push(`${(args[0] as IConstruct).node.path} ${args[1]}`);
-    return acknowledged;
-  });
-  try {
-    return { report: new AwsSolutionsChecks().validateScope(scope), suppressed };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('defaults', () => {
   const stack = newStack();
