@@ -1,15 +1,21 @@
-// Public API. Each area appends its own exports here.
-export * from './credentials/credential-report';
-export * from './constructs/credential-report-audit';
-export * from './packs';
+// The public API of cdk-iam-guardrails (jsii: TypeScript, Python).
+
+// Secure-by-default constructs for the account setup of the IAM best-practices guide.
+export * from './constructs/account-baseline';
 export * from './constructs/strict-password-policy';
 export * from './constructs/secure-group';
 export * from './constructs/bounded-role';
-export * from './conditions/conditions';
 export * from './constructs/security-trail';
 export * from './constructs/root-usage-alarm';
 export * from './constructs/security-alarms';
 export * from './constructs/access-analyzer';
 export * from './constructs/iam-compliance-rules';
 export * from './constructs/billing-alarm';
-export * from './constructs/account-baseline';
+export * from './constructs/credential-report-audit';
+
+// cdk-nag v3 rule packs that reject insecure IAM at synth time.
+export * from './packs';
+
+// Library pieces usable without deploying.
+export * from './conditions/conditions';
+export * from './credentials/credential-report';
