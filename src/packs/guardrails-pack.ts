@@ -1,18 +1,22 @@
+import * as path from 'path';
 import {
-  Annotations, AspectPriority, Aspects, CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Validations,
+  CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Stage, Validations,
 } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AnalysisPass, runInPass, SynthesizedTemplates } from '../rules/context';
+import { AppModel, ResourceModel } from '../model/app-model';
+import { loadCloudAssembly, loadSynthesizedStacks, SynthesizedStack } from '../model/load';
+import { evaluateRules, RuleFinding } from '../rules/engine';
 import { ALL_RULES, GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from '../rules/index';
 
 /**
  * The base of this library's cdk-nag packs.
  *
- * Error-level rules are reported as violations of the validation plugin, which fails `cdk synth`.
- * Warning-level rules must not fail a plain `cdk synth`, and a plugin report cannot say that, so
- * they are emitted before synthesis by an Aspect on the scope given to the constructor, as
- * acknowledgeable CDK warnings (printed by `cdk synth`, fatal only with `cdk synth --strict`).
+ * The pack runs after synthesis, as a validation plugin, over one model of the whole app built
+ * from the templates CDK wrote (every stack of every Stage, nested stacks included): every value
+ * is read as CloudFormation will deploy it, and each finding is reported once, however many
+ * Stages the app has. Error-level findings fail `cdk synth`; warning-level findings are reported
+ * with severity `warning`, printed by `cdk synth` and fatal only with `cdk synth --strict`.
  *
  * Every rule id starts with `IamBestPractices-`, whichever pack reports it, so an acknowledgment
  * keeps working when an app moves from a narrow pack to `IamBestPracticesChecks`:
@@ -22,15 +26,14 @@ export abstract class IamGuardrailsPack extends NagPack {
   /** The plugin name shown in the validation report (rule ids always start with `IamBestPractices-`). */
   public readonly name: string;
   private readonly scope?: IConstruct;
-  private readonly errorRules: readonly GuardrailsRule[];
-  private readonly warningRules: readonly GuardrailsRule[];
+  private readonly rules: readonly GuardrailsRule[];
   private readonly verboseMessages: boolean;
 
   /**
    * @param name the plugin name shown in the validation report
    * @param families the rule families this pack runs
-   * @param scope the app (or stage) the pack is registered on; needed for warnings and for
-   * aws-cdk-lib versions that do not give plugins the construct tree
+   * @param scope the app the pack is registered on; used for acknowledgments on aws-cdk-lib
+   * versions that do not give plugins the construct tree
    * @param props cdk-nag pack options
    */
   protected constructor(name: string, families: RuleFamily[], scope?: IConstruct, props?: NagPackProps) {
@@ -40,124 +43,77 @@ export abstract class IamGuardrailsPack extends NagPack {
     this.scope = scope;
     this.verboseMessages = props?.verbose ?? false;
     const selected = new Set(families);
-    const rules = ALL_RULES.filter(r => selected.has(r.family));
-    this.errorRules = rules.filter(r => r.level === NagMessageLevel.ERROR);
-    this.warningRules = rules.filter(r => r.level !== NagMessageLevel.ERROR);
-    if (scope && this.warningRules.length > 0) {
-      // READONLY: runs after the aspects that change resources (e.g. PermissionsBoundary.of(stack)).
-      Aspects.of(scope).add({ visit: node => this.visitForWarnings(node) }, { priority: AspectPriority.READONLY });
-    }
+    this.rules = ALL_RULES.filter(r => selected.has(r.family));
+  }
+
+  /** Called by CDK after synthesis, with the templates of every stack the pack covers. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const root = (context as { appConstruct?: IConstruct }).appConstruct ?? this.scope;
+    const listed = (context as { stackTemplates?: SynthesizedStack[] }).stackTemplates;
+    const stacks = listed && listed.length > 0 ? listed : (context.templatePaths ?? []).map(templatePath => ({ templatePath }));
+    return this.reportOn(new AppModel(loadSynthesizedStacks(stacks)), root);
   }
 
   /**
-   * Called by CDK after synthesis. Older aws-cdk-lib versions (before `appConstruct` was added to
-   * the context) are served with the scope given to the constructor.
+   * Validates the part of an app under `scope` directly (tests, or tools that hold the tree):
+   * synthesizes the app and reports the findings on resources under `scope`.
    */
-  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const root = (context as { appConstruct?: IConstruct }).appConstruct ?? this.scope;
-    if (!root) {
-      throw new Error(`${this.name}: this aws-cdk-lib version does not give validation plugins the construct tree; `
-        + `construct the pack with the app: new ${this.constructor.name}(app)`);
-    }
-    const templates = new SynthesizedTemplates(
-      (context as { stackTemplates?: Array<{ stackConstructPath: string; templatePath: string }> }).stackTemplates ?? [],
-      context.templatePaths ?? []);
-    return runInPass(new AnalysisPass(templates), () => super.validateScope(root));
-  }
-
-  /** Validates a construct tree directly (tests, or tools that walk the tree themselves). */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    return runInPass(new AnalysisPass(), () => super.validateScope(scope));
+    const root = scope.node.root;
+    if (!Stage.isStage(root)) throw new Error(`${this.name}: ${scope.node.path || 'the scope'} is not inside an App`);
+    const assembly = root.synth({ force: true, errorOnDuplicateSynth: false });
+    const prefix = scope.node.path;
+    return this.reportOn(new AppModel(loadCloudAssembly(assembly.directory)), root,
+      f => prefix === '' || (f.constructPath ?? '').startsWith(`${prefix}/`) || f.constructPath === prefix);
   }
 
-  protected checkResource(node: CfnResource): void {
-    for (const rule of this.errorRules) this.report(rule, node);
-  }
+  /** Unused: the pack reads the synthesized model, not construct by construct. */
+  protected checkResource(_node: CfnResource): void {}
 
-  private report(rule: GuardrailsRule, node: CfnResource): void {
-    const base = { ruleSuffixOverride: rule.id, explanation: rule.explanation, level: rule.level, node };
-    let result: NagRuleResult;
-    try {
-      result = rule.check(node);
-    } catch (error) {
-      // Let cdk-nag report it as "rule threw", acknowledgeable by the bare rule id.
-      this.applyRule({ ...base, info: rule.describe(undefined), rule: () => { throw error; } });
-      return;
+  private reportOn(model: AppModel, root: IConstruct | undefined, include?: (r: PolicyViolatingResource) => boolean): PolicyValidationPluginReport {
+    const constructs = new ConstructLocator(root);
+    const grouped = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    for (const finding of evaluateRules(model, this.rules)) {
+      const node = constructs.find(finding.resource);
+      if (node && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
+      const resource: PolicyViolatingResource = {
+        constructPath: node?.node.path ?? finding.resource.cdkPath,
+        resourceLogicalId: finding.resource.logicalId,
+        templatePath: finding.resource.stack.input.templatePath,
+        locations: ['Properties'],
+      };
+      if (include && !include(resource)) continue;
+      const severity = finding.level === NagMessageLevel.ERROR ? 'error' : 'warning';
+      const description = this.describe(finding);
+      const key = `${finding.ruleId}\u0000${severity}\u0000${description}`;
+      const existing = grouped.get(key);
+      if (existing) existing.violatingResources.push(resource);
+      else grouped.set(key, { ruleName: finding.ruleId, description, severity, violatingResources: [resource] });
     }
-    if (result === NagRuleCompliance.NON_COMPLIANT) {
-      const id = this.ruleId(rule);
-      if (!this.isAcknowledgedAnyForm(node, id)) {
-        this.applyRule({ ...base, info: `${id}: ${rule.describe(undefined)}`, rule: () => NagRuleCompliance.NON_COMPLIANT });
-      }
-    } else if (Array.isArray(result)) {
-      for (const finding of result) {
-        const id = this.ruleId(rule, finding);
-        if (this.isAcknowledgedAnyForm(node, id)) continue;
-        this.applyRule({ ...base, info: `${id}: ${rule.describe(finding)}`, rule: () => [finding] });
-      }
-    }
+    const violations = [...grouped.values()];
+    return { success: violations.every(v => v.severity !== 'error'), violations };
   }
 
-  private visitForWarnings(node: IConstruct): void {
-    if (!CfnResource.isCfnResource(node)) return;
-    // A pass per resource: its properties are read when its own turn comes, after the aspects
-    // that change it (a boundary applied to the stack reaches each role just before this).
-    runInPass(new AnalysisPass(undefined, true), () => {
-      for (const rule of this.warningRules) this.warn(rule, node);
-    });
-  }
-
-  private warn(rule: GuardrailsRule, node: CfnResource): void {
-    let result: NagRuleResult;
-    try {
-      result = rule.check(node);
-    } catch (error) {
-      this.emitWarning(node, this.ruleId(rule), `${rule.describe(undefined)} (The rule could not evaluate this resource: ${(error as Error).message})`, rule);
-      return;
-    }
-    if (result === NagRuleCompliance.NON_COMPLIANT) {
-      this.emitWarning(node, this.ruleId(rule), rule.describe(undefined), rule);
-    } else if (Array.isArray(result)) {
-      for (const finding of result) this.emitWarning(node, this.ruleId(rule, finding), rule.describe(finding), rule);
-    }
-  }
-
-  private emitWarning(node: CfnResource, id: string, message: string, rule: GuardrailsRule): void {
-    if (this.isAcknowledgedAnyForm(node, id)) return;
-    const text = this.verboseMessages ? `${id}: ${message} ${rule.explanation}` : `${id}: ${message}`;
-    // The stack trace CDK would record points into this file, not at the user's code, and capturing
-    // it (with source maps under ts-node) costs more than the analysis: leave it out.
-    const previous = process.env.CDK_DISABLE_STACK_TRACE;
-    process.env.CDK_DISABLE_STACK_TRACE = '1';
-    try {
-      const validations = Validations.of(node) as Partial<Validations>;
-      if (typeof validations.addWarning === 'function') validations.addWarning(annotationIdOf(id), text);
-      else Annotations.of(node).addWarningV2(annotationIdOf(id), text);
-    } finally {
-      if (previous === undefined) delete process.env.CDK_DISABLE_STACK_TRACE;
-      else process.env.CDK_DISABLE_STACK_TRACE = previous;
-    }
-  }
-
-  private ruleId(rule: GuardrailsRule, finding?: string): string {
-    return finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`;
+  private describe(finding: RuleFinding): string {
+    const text = `${finding.ruleId}: ${finding.message}`;
+    return this.verboseMessages ? `${text} ${finding.rule.explanation}` : text;
   }
 
   /**
    * Whether the id is acknowledged on the resource or an ancestor, in any of the forms users
-   * write: bare, `annotation::`, or namespaced by this pack's or the rules' plugin name. (cdk-nag
-   * itself only recognizes the bare form, and CDK applies the namespaced one only after synthesis.)
+   * write: bare, `annotation::`, namespaced by this pack's or the rules' plugin name, and with the
+   * finding in parentheses (the form earlier releases printed for warnings).
    */
   private isAcknowledgedAnyForm(node: IConstruct, ruleId: string): boolean {
     const prefixes = ['annotation::', `${this.name.toLowerCase()}::`, `${RULE_ID_PREFIX.toLowerCase()}::`];
+    const forms = new Set([ruleId, ruleId.replace(/ /g, '-'), annotationIdOf(ruleId)]);
     for (let current: IConstruct | undefined = node; current; current = current.node.scope) {
       for (const entry of current.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
         for (const key of Object.keys(entry.data as object)) {
           const lower = key.toLowerCase();
           const prefix = prefixes.find(p => lower.startsWith(p));
-          const id = prefix ? key.slice(prefix.length) : key;
-          if (id === ruleId || id === ruleId.replace(/ /g, '-') || id === annotationIdOf(ruleId)) return true;
+          if (forms.has(prefix ? key.slice(prefix.length) : key)) return true;
         }
       }
     }
@@ -166,10 +122,54 @@ export abstract class IamGuardrailsPack extends NagPack {
 }
 
 /**
- * The id a warning carries as a CDK annotation. The CDK CLI reads it back from the message with
- * `/\[ack: ([^\]]+)\]/`, which stops at the first `]`: a granular id in brackets would be printed
- * cut short in the "Acknowledge with" hint. Warnings therefore carry the finding in parentheses,
- * `IamBestPractices-LP10(Action::iam:CreateUser)`; both spellings acknowledge it.
+ * Finds the construct of a model resource: by the construct path CDK wrote into the template
+ * when path metadata is on, otherwise by template file and logical id (an index built on first use).
+ */
+class ConstructLocator {
+  private byTemplate?: Map<string, CfnResource>;
+
+  constructor(private readonly root?: IConstruct) {}
+
+  public find(resource: ResourceModel): CfnResource | undefined {
+    if (!this.root) return undefined;
+    const cdkPath = resource.cdkPath;
+    if (cdkPath) {
+      const found = this.byPath(cdkPath);
+      if (found) return found;
+    }
+    const file = resource.stack.input.templatePath;
+    return file ? this.index().get(`${path.basename(file)}|${resource.logicalId}`) : undefined;
+  }
+
+  private byPath(constructPath: string): CfnResource | undefined {
+    const rootPath = this.root!.node.path;
+    const relative = rootPath && constructPath.startsWith(`${rootPath}/`) ? constructPath.slice(rootPath.length + 1) : constructPath;
+    let current: IConstruct | undefined = this.root;
+    for (const id of relative.split('/')) {
+      current = current?.node.tryFindChild(id);
+      if (!current) return undefined;
+    }
+    return current && CfnResource.isCfnResource(current) ? current : undefined;
+  }
+
+  private index(): Map<string, CfnResource> {
+    if (!this.byTemplate) {
+      this.byTemplate = new Map();
+      for (const construct of this.root!.node.findAll()) {
+        if (!CfnResource.isCfnResource(construct)) continue;
+        const stack = Stack.of(construct);
+        const logicalId = stack.resolve(construct.logicalId);
+        if (typeof logicalId === 'string') this.byTemplate.set(`${stack.templateFile}|${logicalId}`, construct);
+      }
+    }
+    return this.byTemplate;
+  }
+}
+
+/**
+ * The id of a finding with the finding in parentheses, `IamBestPractices-LP10(Action::iam:CreateUser)`:
+ * the form earlier releases printed for warnings (the CDK CLI cut annotation ids at the first `]`).
+ * Acknowledgments written that way keep working.
  */
 export function annotationIdOf(ruleId: string): string {
   const open = ruleId.indexOf('[');

@@ -2,9 +2,8 @@
  * Credentials-in-code rules (CR): AWS access keys written into Lambda or ECS environments, EC2 user
  * data or plaintext SSM parameters, and EC2 instances that would need such keys for lack of a role.
  */
-import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, memoFor, rawPropertiesOf } from './context';
+import { asList, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import {
   findAccessKeyIds, findSecretAccessKeys, isSecretKeyName, literalText, looksLikeSecretAccessKey,
@@ -24,14 +23,15 @@ const SCANNED_TYPES = new Set([
   'AWS::AutoScaling::LaunchConfiguration', 'AWS::SSM::Parameter',
 ]);
 
-function locationsOf(node: CfnResource): Location[] | undefined {
-  if (!SCANNED_TYPES.has(node.cfnResourceType)) return undefined;
-  return memoFor(node, 'credential-locations', () => collectLocations(node));
+function locationsOf(r: ResolvedResource): Location[] | undefined {
+  if (!SCANNED_TYPES.has(r.type)) return undefined;
+  return r.memo('credential-locations', () => collectLocations(r));
 }
 
-function collectLocations(node: CfnResource): Location[] {
-  const props = rawPropertiesOf(node);
-  switch (node.cfnResourceType) {
+function collectLocations(r: ResolvedResource): Location[] {
+  // Evaluated values: Fn::Join, Fn::Sub and Fn::Base64 are text here, and each Fn::If branch is read.
+  const props = r.properties;
+  switch (r.type) {
     case 'AWS::Lambda::Function': {
       const env = isObject(props.Environment) ? props.Environment.Variables : undefined;
       if (!isObject(env)) return [];
@@ -63,15 +63,15 @@ function collectLocations(node: CfnResource): Location[] {
 }
 
 /** CR1: an AWS access key id in code or configuration. */
-export function accessKeyIdInCode(node: CfnResource): NagRuleResult {
-  const locations = locationsOf(node);
+export function accessKeyIdInCode(r: ResolvedResource): NagRuleResult {
+  const locations = locationsOf(r);
   if (!locations) return NagRuleCompliance.NOT_APPLICABLE;
   return findingsResult(locations.filter(l => findAccessKeyIds(l.text).length > 0).map(l => `AccessKeyId::${l.name}`), true);
 }
 
 /** CR2: a secret access key in code or configuration. */
-export function secretAccessKeyInCode(node: CfnResource): NagRuleResult {
-  const locations = locationsOf(node);
+export function secretAccessKeyInCode(r: ResolvedResource): NagRuleResult {
+  const locations = locationsOf(r);
   if (!locations) return NagRuleCompliance.NOT_APPLICABLE;
   const hits = locations.filter(l => {
     if (l.variable !== undefined) {
@@ -85,9 +85,9 @@ export function secretAccessKeyInCode(node: CfnResource): NagRuleResult {
 }
 
 /** CR3: an EC2 instance without an instance profile (so its software would need access keys). */
-export function instanceWithoutProfile(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType !== 'AWS::EC2::Instance') return NagRuleCompliance.NOT_APPLICABLE;
-  return rawPropertiesOf(node).IamInstanceProfile === undefined ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+export function instanceWithoutProfile(r: ResolvedResource): NagRuleResult {
+  if (r.type !== 'AWS::EC2::Instance') return NagRuleCompliance.NOT_APPLICABLE;
+  return r.properties.IamInstanceProfile === undefined ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
 }
 
 const FAMILY = RuleFamily.CREDENTIALS_IN_CODE;

@@ -1,62 +1,61 @@
 /**
  * Identity rules (ID): IAM users, their policies, groups and credentials, and permissions boundaries.
  */
-import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, IAM_TYPES, logicalIdOf, propertiesOf, referencedLogicalId, stackIndexOf } from './context';
+import { asList, IAM_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { isObject } from '../policy/document';
 import { hasPlaceholder } from '../policy/placeholders';
 
 /** ID1: a user with inline policies (on the user, or as AWS::IAM::UserPolicy resources). */
-export function userInlinePolicy(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType === IAM_TYPES.user) {
-    const names = asList(propertiesOf(node).Policies).map((p, i) =>
+export function userInlinePolicy(r: ResolvedResource): NagRuleResult {
+  if (r.type === IAM_TYPES.user) {
+    const names = asList(r.properties.Policies).map((p, i) =>
       `Policy::${isObject(p) && typeof p.PolicyName === 'string' ? p.PolicyName : `#${i}`}`);
     return findingsResult(names, true);
   }
-  if (node.cfnResourceType === IAM_TYPES.userPolicy) {
-    const props = propertiesOf(node);
-    return findingsResult([`Policy::${typeof props.PolicyName === 'string' ? props.PolicyName : logicalIdOf(node)}`], true);
+  if (r.type === IAM_TYPES.userPolicy) {
+    const props = r.properties;
+    return findingsResult([`Policy::${typeof props.PolicyName === 'string' ? props.PolicyName : r.logicalId}`], true);
   }
   return NagRuleCompliance.NOT_APPLICABLE;
 }
 
 /** ID2: a policy attached directly to a user (Policy/ManagedPolicy `Users`, a user's ManagedPolicyArns). */
-export function policyAttachedToUser(node: CfnResource): NagRuleResult {
-  const type = node.cfnResourceType;
+export function policyAttachedToUser(r: ResolvedResource): NagRuleResult {
+  const type = r.type;
   if (type === IAM_TYPES.policy || type === IAM_TYPES.managedPolicy) {
-    const users = asList(propertiesOf(node).Users).map(u => `User::${describeRef(u)}`);
+    const users = asList(r.properties.Users).map(u => `User::${describeTarget(r, u, IAM_TYPES.user)}`);
     return findingsResult(users, true);
   }
   if (type === IAM_TYPES.user) {
-    const arns = asList(propertiesOf(node).ManagedPolicyArns).map(a => `Policy::${describeRef(a)}`);
+    const arns = asList(r.properties.ManagedPolicyArns).map(a => `Policy::${describeTarget(r, a, IAM_TYPES.managedPolicy)}`);
     return findingsResult(arns, true);
   }
   return NagRuleCompliance.NOT_APPLICABLE;
 }
 
-function describeRef(value: unknown): string {
-  if (typeof value !== 'string') return '<Unresolvable>';
-  return referencedLogicalId(value) ?? value;
+/** A resource of the app by its logical id, anything else as written. */
+function describeTarget(r: ResolvedResource, value: unknown, type: string): string {
+  const target = r.target(value, type);
+  return target.resource ? target.resource.logicalId : target.text;
 }
 
 /** ID3: a user that belongs to no group. */
-export function userWithoutGroup(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
-  const groups = stackIndexOf(node).groupsOf(logicalIdOf(node));
-  return groups.size > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+export function userWithoutGroup(r: ResolvedResource): NagRuleResult {
+  if (r.type !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  return r.groups().length > 0 ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
 }
 
 /** ID4: a long-term access key. */
-export function accessKey(node: CfnResource): NagRuleResult {
-  return node.cfnResourceType === 'AWS::IAM::AccessKey' ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+export function accessKey(r: ResolvedResource): NagRuleResult {
+  return r.type === 'AWS::IAM::AccessKey' ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
 }
 
 /** ID5: a console password written into the template, or one the user never has to change. */
-export function unsafeLoginProfile(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
-  const profile = propertiesOf(node).LoginProfile;
+export function unsafeLoginProfile(r: ResolvedResource): NagRuleResult {
+  if (r.type !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  const profile = r.properties.LoginProfile;
   if (profile === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   if (!isObject(profile)) return NagRuleCompliance.COMPLIANT;
   const findings: string[] = [];
@@ -76,9 +75,9 @@ function isLiteralSecret(value: string): boolean {
 }
 
 /** ID6: a role or user without a permissions boundary. */
-export function missingPermissionsBoundary(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType !== IAM_TYPES.role && node.cfnResourceType !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
-  return propertiesOf(node).PermissionsBoundary === undefined ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+export function missingPermissionsBoundary(r: ResolvedResource): NagRuleResult {
+  if (r.type !== IAM_TYPES.role && r.type !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  return r.properties.PermissionsBoundary === undefined ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
 }
 
 const FAMILY = RuleFamily.IDENTITIES;

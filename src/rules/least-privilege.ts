@@ -1,42 +1,25 @@
 /**
  * Least-privilege rules (LP): what identity policies allow, statement by statement.
  */
-import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, IAM_TYPES, memoFor, propertiesOf, stackIndexOf } from './context';
+import { asList, IAM_TYPES, isRecord, POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
-import { isObject, normalizePolicyDocument } from '../policy/document';
+import { normalizePolicyDocument } from '../policy/document';
 import { analyzeLeastPrivilege, LeastPrivilegeFindings, NO_LEAST_PRIVILEGE_FINDINGS } from '../policy/least-privilege';
 
-const DOCUMENT_OWNERS = new Set<string>([
-  IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group, IAM_TYPES.policy, IAM_TYPES.managedPolicy,
-  IAM_TYPES.rolePolicy, IAM_TYPES.userPolicy, IAM_TYPES.groupPolicy,
-]);
-
-/** Least-privilege findings of every identity policy a resource holds, once per pass. */
-function leastPrivilegeOf(node: CfnResource): LeastPrivilegeFindings | undefined {
-  const type = node.cfnResourceType;
-  if (!DOCUMENT_OWNERS.has(type)) return undefined;
-  return memoFor(node, 'least-privilege', () => {
-    const props = propertiesOf(node);
-    if (type === IAM_TYPES.role || type === IAM_TYPES.user || type === IAM_TYPES.group) {
-      const parts = asList(props.Policies)
-        .filter(isObject)
+/** Least-privilege findings of every identity policy a resource holds, once per resource and variant. */
+function leastPrivilegeOf(r: ResolvedResource): LeastPrivilegeFindings | undefined {
+  if (!PRINCIPAL_TYPES.has(r.type) && !POLICY_TYPES.has(r.type)) return undefined;
+  return r.memo('least-privilege', () => {
+    if (PRINCIPAL_TYPES.has(r.type)) {
+      const parts = asList(r.properties.Policies)
+        .filter(isRecord)
         .map(p => analyzeLeastPrivilege(normalizePolicyDocument(p.PolicyDocument)));
       return merge(parts);
     }
-    const doc = normalizePolicyDocument(props.PolicyDocument);
-    const findings = analyzeLeastPrivilege(doc);
-    // Only a managed policy can be a permissions boundary; ask the stack (costly) only when it matters.
-    if (type !== IAM_TYPES.managedPolicy || !hasGrantFindings(findings)) return findings;
-    const index = stackIndexOf(node);
-    const entity = index.entityOf(node);
-    return entity && index.isBoundaryOnly(entity) ? analyzeLeastPrivilege(doc, { boundaryOnly: true }) : findings;
+    // A managed policy used only as a permissions boundary is a ceiling, not a grant.
+    return analyzeLeastPrivilege(r.document(), { boundaryOnly: r.isBoundaryOnly() });
   });
-}
-
-function hasGrantFindings(findings: LeastPrivilegeFindings): boolean {
-  return Object.entries(findings).some(([key, list]) => key !== 'unknownActions' && (list as string[]).length > 0);
 }
 
 function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings {
@@ -49,9 +32,9 @@ function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings
   return out as unknown as LeastPrivilegeFindings;
 }
 
-function lpCheck(pick: (f: LeastPrivilegeFindings) => readonly string[]): (node: CfnResource) => NagRuleResult {
-  return node => {
-    const findings = leastPrivilegeOf(node);
+function lpCheck(pick: (f: LeastPrivilegeFindings) => readonly string[]): (r: ResolvedResource) => NagRuleResult {
+  return r => {
+    const findings = leastPrivilegeOf(r);
     return findings ? findingsResult(pick(findings), true) : NagRuleCompliance.NOT_APPLICABLE;
   };
 }
@@ -66,29 +49,27 @@ export const unknownActions = lpCheck(f => f.unknownActions);
 export const scopedWriteOnUnbounded = lpCheck(f => f.writeOnUnbounded);
 
 // AWS managed policies that grant administrator, power-user or full IAM access.
-const ADMIN_LIKE = /^arn:(?:<[^<>]*>|[^:]*):iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+const ADMIN_LIKE = new Set(['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess']);
 
-function adminLikeManagedPolicies(node: CfnResource): string[] {
-  const props = propertiesOf(node);
-  return asList(props.ManagedPolicyArns).flatMap(arn => {
-    const match = typeof arn === 'string' ? ADMIN_LIKE.exec(arn) : null;
-    return match ? [`Policy::${match[1]}`] : [];
+function adminLikeManagedPolicies(r: ResolvedResource): string[] {
+  return asList(r.properties.ManagedPolicyArns).flatMap(arn => {
+    const name = r.target(arn, IAM_TYPES.managedPolicy).awsManagedPolicy;
+    return name && ADMIN_LIKE.has(name) ? [`Policy::${name}`] : [];
   });
 }
 
 /** LP8: an administrator-like AWS managed policy on a role without a permissions boundary. */
-export function adminManagedPolicyOnUnboundedRole(node: CfnResource): NagRuleResult {
-  if (node.cfnResourceType !== IAM_TYPES.role) return NagRuleCompliance.NOT_APPLICABLE;
-  if (propertiesOf(node).PermissionsBoundary !== undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(adminLikeManagedPolicies(node), true);
+export function adminManagedPolicyOnUnboundedRole(r: ResolvedResource): NagRuleResult {
+  if (r.type !== IAM_TYPES.role) return NagRuleCompliance.NOT_APPLICABLE;
+  if (r.properties.PermissionsBoundary !== undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  return findingsResult(adminLikeManagedPolicies(r), true);
 }
 
 /** LP9: an administrator-like AWS managed policy on a user, a group, or a role with a boundary. */
-export function adminManagedPolicyAttached(node: CfnResource): NagRuleResult {
-  const type = node.cfnResourceType;
-  if (type !== IAM_TYPES.role && type !== IAM_TYPES.user && type !== IAM_TYPES.group) return NagRuleCompliance.NOT_APPLICABLE;
-  if (type === IAM_TYPES.role && propertiesOf(node).PermissionsBoundary === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(adminLikeManagedPolicies(node), true);
+export function adminManagedPolicyAttached(r: ResolvedResource): NagRuleResult {
+  if (!PRINCIPAL_TYPES.has(r.type)) return NagRuleCompliance.NOT_APPLICABLE;
+  if (r.type === IAM_TYPES.role && r.properties.PermissionsBoundary === undefined) return NagRuleCompliance.NOT_APPLICABLE;
+  return findingsResult(adminLikeManagedPolicies(r), true);
 }
 
 const FAMILY = RuleFamily.LEAST_PRIVILEGE;

@@ -2,42 +2,30 @@
  * Privilege-escalation rules (PE): combinations of actions, across all statements and policies of
  * a principal, that let it raise its own privileges.
  */
-import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { documentOf, IAM_TYPES, memoFor, stackIndexOf } from './context';
+import { POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { EscalationCategory, ESCALATION_ROWS, EscalationMatch } from '../policy/escalation';
 import { escalationPaths } from '../policy/permissions';
 
-const PRINCIPALS = new Set<string>([IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group]);
-const POLICIES = new Set<string>([
-  IAM_TYPES.policy, IAM_TYPES.managedPolicy, IAM_TYPES.rolePolicy, IAM_TYPES.userPolicy, IAM_TYPES.groupPolicy,
-]);
-
 /**
- * The escalation paths of a resource: for a role, user or group, over everything attached to it;
- * for a policy attached to nothing this stack can see, over that policy alone.
+ * The escalation paths of a resource: for a role, user or group, over everything attached to it
+ * anywhere in the app, capped by its boundary; for a policy attached to a principal outside the
+ * app (or to none), over that policy alone.
  */
-function escalationsOf(node: CfnResource): EscalationMatch[] | undefined {
-  const type = node.cfnResourceType;
-  if (!PRINCIPALS.has(type) && !POLICIES.has(type)) return undefined;
-  return memoFor(node, 'escalation', () => {
-    const index = stackIndexOf(node);
-    const entity = index.entityOf(node);
-    if (!entity) return [];
-    if (PRINCIPALS.has(type)) return escalationPaths(index.grantsOf(entity), index.boundaryOf(entity));
-    if (index.isBoundaryOnly(entity) || !index.hasUnseenTargets(entity)) return [];
-    return escalationPaths([documentOf(entity)]);
-  });
+function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
+  if (PRINCIPAL_TYPES.has(r.type)) return r.memo('escalation', () => escalationPaths(r.grants(), r.boundary()));
+  if (!POLICY_TYPES.has(r.type)) return undefined;
+  return r.memo('escalation', () => (r.isEvaluatedAlone() ? escalationPaths([r.document()]) : []));
 }
 
 function escalationFinding(match: EscalationMatch): string {
   return `Escalation::${match.actions.join('+')}`;
 }
 
-function categoryCheck(category: EscalationCategory): (node: CfnResource) => NagRuleResult {
-  return node => {
-    const matches = escalationsOf(node);
+function categoryCheck(category: EscalationCategory): (r: ResolvedResource) => NagRuleResult {
+  return r => {
+    const matches = escalationsOf(r);
     if (!matches) return NagRuleCompliance.NOT_APPLICABLE;
     return findingsResult(matches.filter(m => m.row.category === category).map(escalationFinding), true);
   };

@@ -1,5 +1,9 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import type { ResolvedResource } from './context';
+
+/** The longest finding (the part of a rule id in brackets) reported. */
+export const MAX_FINDING_LENGTH = 200;
 
 /** The prefix of every rule id, whichever pack reports it, so acknowledgments never depend on the pack. */
 export const RULE_ID_PREFIX = 'IamBestPractices';
@@ -30,8 +34,11 @@ export interface GuardrailsRule {
   readonly title: string;
   /** Why it matters and how to fix it in general. */
   readonly explanation: string;
-  /** The check: granular findings, or a compliance value for whole-resource rules. */
-  readonly check: (node: CfnResource) => NagRuleResult;
+  /**
+   * The check, over one resource of the app model under one variant: granular findings, or a
+   * compliance value for whole-resource rules. Pure: no constructs, no I/O.
+   */
+  readonly check: (resource: ResolvedResource) => NagRuleResult;
   /** The message for one finding (or for the whole resource when `finding` is undefined). */
   readonly describe: (finding: string | undefined) => string;
 }
@@ -48,6 +55,11 @@ export function findingsResult(findings: readonly string[], applicable: boolean)
  */
 export function sanitizeFinding(finding: string): string {
   let out = finding.replace(/\s+/g, '-');
+  if (out.length > MAX_FINDING_LENGTH) {
+    // Ids are echoed in every message and acknowledgment: a 100,000-character action must not
+    // make a 100,000-character id. The hash keeps distinct long findings distinct.
+    out = `${out.slice(0, MAX_FINDING_LENGTH - 12)}...${createHash('sha256').update(out).digest('hex').slice(0, 8)}`;
+  }
   const stack: string[] = [];
   const pairs: { [close: string]: string } = { ']': '[', ')': '(', '}': '{' };
   let balanced = true;

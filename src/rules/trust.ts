@@ -1,16 +1,16 @@
 /**
  * Trust rules (TR): who may assume a role, and resource policies that use NotPrincipal.
  */
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { IAM_TYPES, memoFor, propertiesOf } from './context';
+import { IAM_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { ConditionTest, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
+import { hasUnknown } from '../model/intrinsics';
 import { hasPlaceholder } from '../policy/placeholders';
 
-function trustPolicyOf(node: CfnResource): PolicyDocument | undefined {
-  if (node.cfnResourceType !== IAM_TYPES.role) return undefined;
-  return memoFor(node, 'trust-policy', () => normalizePolicyDocument(propertiesOf(node).AssumeRolePolicyDocument));
+function trustPolicyOf(r: ResolvedResource): PolicyDocument | undefined {
+  if (r.type !== IAM_TYPES.role) return undefined;
+  return r.memo('trust-policy', () => normalizePolicyDocument(r.properties.AssumeRolePolicyDocument));
 }
 
 function allowStatements(doc: PolicyDocument): Statement[] {
@@ -31,8 +31,8 @@ const CALLER_KEYS = new Set([
 ]);
 
 /** TR1: everyone (`*`) may assume the role, and no condition narrows who. */
-export function wildcardPrincipal(node: CfnResource): NagRuleResult {
-  const doc = trustPolicyOf(node);
+export function wildcardPrincipal(r: ResolvedResource): NagRuleResult {
+  const doc = trustPolicyOf(r);
   if (!doc) return NagRuleCompliance.NOT_APPLICABLE;
   const open = allowStatements(doc).some(s => s.principal?.wildcard && !hasNarrowingTest(s, k => CALLER_KEYS.has(k)));
   return findingsResult(open ? ['Principal::*'] : [], true);
@@ -41,6 +41,8 @@ export function wildcardPrincipal(node: CfnResource): NagRuleResult {
 /** The account an AWS principal belongs to, or undefined when it is a placeholder or not an account. */
 function accountOfPrincipal(principal: string): string | undefined {
   if (/^\d{12}$/.test(principal)) return principal;
+  // A principal nobody knows before deployment (a parameter without a default) may be any account.
+  if (hasUnknown(principal)) return principal;
   const match = /^arn:(?:<[^<>]*>|[^:]*):(?:iam|sts)::(\d{12}):/.exec(principal);
   return match ? match[1] : undefined;
 }
@@ -55,11 +57,10 @@ function isExternalIdOrMfa(test: ConditionTest): boolean {
 }
 
 /** TR2: another account (or its root) may assume the role without an external id or MFA. */
-export function crossAccountWithoutExternalIdOrMfa(node: CfnResource): NagRuleResult {
-  const doc = trustPolicyOf(node);
+export function crossAccountWithoutExternalIdOrMfa(r: ResolvedResource): NagRuleResult {
+  const doc = trustPolicyOf(r);
   if (!doc) return NagRuleCompliance.NOT_APPLICABLE;
-  const stackAccount = Stack.of(node).account;
-  const ownAccount = Token.isUnresolved(stackAccount) ? undefined : stackAccount;
+  const ownAccount = r.account;
   const findings: string[] = [];
   for (const s of allowStatements(doc)) {
     if (!s.principal || s.conditions.some(isExternalIdOrMfa)) continue;
@@ -94,8 +95,8 @@ function requiredSubjectKey(federated: string, statement: Statement): ((key: str
 }
 
 /** TR3: an OIDC (e.g. GitHub Actions) or web identity federation trust without a subject condition. */
-export function federationWithoutSubject(node: CfnResource): NagRuleResult {
-  const doc = trustPolicyOf(node);
+export function federationWithoutSubject(r: ResolvedResource): NagRuleResult {
+  const doc = trustPolicyOf(r);
   if (!doc) return NagRuleCompliance.NOT_APPLICABLE;
   const findings: string[] = [];
   for (const s of allowStatements(doc)) {
@@ -116,10 +117,10 @@ const RESOURCE_POLICY_PROPERTY: { [type: string]: string } = {
 };
 
 /** TR4: an Allow statement with NotPrincipal in a trust or resource policy. */
-export function allowWithNotPrincipal(node: CfnResource): NagRuleResult {
-  const property = RESOURCE_POLICY_PROPERTY[node.cfnResourceType];
+export function allowWithNotPrincipal(r: ResolvedResource): NagRuleResult {
+  const property = RESOURCE_POLICY_PROPERTY[r.type];
   if (!property) return NagRuleCompliance.NOT_APPLICABLE;
-  const doc = memoFor(node, `resource-policy:${property}`, () => normalizePolicyDocument(propertiesOf(node)[property]));
+  const doc = r.memo(`resource-policy:${property}`, () => normalizePolicyDocument(r.properties[property]));
   const findings = allowStatements(doc).flatMap(s => {
     if (!s.notPrincipal) return [];
     const p = s.notPrincipal;
@@ -135,8 +136,8 @@ const SAME_ACCOUNT_SERVICES = new Set(['lambda.amazonaws.com', 'edgelambda.amazo
 const SOURCE_KEYS = new Set(['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid', 'aws:sourceorgpaths']);
 
 /** TR5: a service principal may assume the role without aws:SourceAccount / aws:SourceArn. */
-export function serviceWithoutSourceCondition(node: CfnResource): NagRuleResult {
-  const doc = trustPolicyOf(node);
+export function serviceWithoutSourceCondition(r: ResolvedResource): NagRuleResult {
+  const doc = trustPolicyOf(r);
   if (!doc) return NagRuleCompliance.NOT_APPLICABLE;
   const findings: string[] = [];
   for (const s of allowStatements(doc)) {

@@ -1,0 +1,427 @@
+/**
+ * One model of a whole CDK app as CloudFormation will deploy it: every stack of every Stage
+ * (nested Stages and nested stacks included), read from the templates CDK wrote, with intrinsics
+ * evaluated and IAM resources linked across stacks. Rules read resources only through it, so what
+ * they see does not depend on how a construct rendered its tokens before synthesis.
+ *
+ * Free of constructs: it is built from templates and can be used on any CloudFormation template.
+ */
+import {
+  Assignment, assignmentKey, DEFAULT_ASSIGNMENT, Dimension, dimensionsOf, evaluate, ParameterSpec, TemplateScope, Variant, variantsOf,
+} from './intrinsics';
+
+export type Properties = { readonly [key: string]: unknown };
+
+/** One template of the app. */
+export interface StackTemplateInput {
+  /** A short unique name (the stack's artifact id), used to qualify references from other stacks. */
+  readonly name: string;
+  readonly template: unknown;
+  /** Where the template was read from. */
+  readonly templatePath?: string;
+  /** The stack's construct path, when known. */
+  readonly constructPath?: string;
+  readonly account?: string;
+  readonly region?: string;
+  /** For a nested stack: its parent's name and the `AWS::CloudFormation::Stack` resource. */
+  readonly parent?: { readonly name: string; readonly logicalId: string };
+}
+
+export const IAM_TYPES = {
+  role: 'AWS::IAM::Role',
+  user: 'AWS::IAM::User',
+  group: 'AWS::IAM::Group',
+  policy: 'AWS::IAM::Policy',
+  managedPolicy: 'AWS::IAM::ManagedPolicy',
+  rolePolicy: 'AWS::IAM::RolePolicy',
+  userPolicy: 'AWS::IAM::UserPolicy',
+  groupPolicy: 'AWS::IAM::GroupPolicy',
+  userToGroup: 'AWS::IAM::UserToGroupAddition',
+  instanceProfile: 'AWS::IAM::InstanceProfile',
+} as const;
+
+export const PRINCIPAL_TYPES: ReadonlySet<string> = new Set([IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group]);
+export const POLICY_TYPES: ReadonlySet<string> = new Set([
+  IAM_TYPES.policy, IAM_TYPES.managedPolicy, IAM_TYPES.rolePolicy, IAM_TYPES.userPolicy, IAM_TYPES.groupPolicy,
+]);
+
+const NAME_PROPERTY: { readonly [type: string]: string } = {
+  [IAM_TYPES.role]: 'RoleName',
+  [IAM_TYPES.user]: 'UserName',
+  [IAM_TYPES.group]: 'GroupName',
+  [IAM_TYPES.managedPolicy]: 'ManagedPolicyName',
+  [IAM_TYPES.instanceProfile]: 'InstanceProfileName',
+};
+
+/** The IAM resource type an ARN's resource part names (`role/...`, `policy/...`). */
+const ARN_RESOURCE_TYPE: { readonly [prefix: string]: string } = {
+  'role': IAM_TYPES.role,
+  'user': IAM_TYPES.user,
+  'group': IAM_TYPES.group,
+  'policy': IAM_TYPES.managedPolicy,
+  'instance-profile': IAM_TYPES.instanceProfile,
+};
+
+/** A reference placeholder: `<Id>`, `<Id.Attr>`, `<Id@Stack>`, `<Id.Attr@Stack>`. */
+const REFERENCE = /^<([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?(?:@([^<>@]+))?>$/;
+
+export function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function isRecord(value: unknown): value is { [key: string]: unknown } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What a principal, policy or boundary value points at. */
+export interface Target {
+  /** The resource of the app it names, if any. */
+  readonly resource?: ResourceModel;
+  /** How it was written, for messages when it names nothing in the app. */
+  readonly text: string;
+  /** An AWS managed policy (`arn:aws:iam::aws:policy/...`), by name. */
+  readonly awsManagedPolicy?: string;
+}
+
+export class StackModel implements TemplateScope {
+  public readonly resources = new Map<string, ResourceModel>();
+  public readonly parameters: { readonly [name: string]: ParameterSpec };
+  public readonly mappings: { readonly [name: string]: unknown };
+  public parameterValues?: { [name: string]: unknown };
+  public readonly outputs: { readonly [name: string]: unknown };
+
+  constructor(public readonly app: AppModel, public readonly input: StackTemplateInput) {
+    const template = isRecord(input.template) ? input.template : {};
+    this.parameters = isRecord(template.Parameters) ? template.Parameters as { [name: string]: ParameterSpec } : {};
+    this.mappings = isRecord(template.Mappings) ? template.Mappings : {};
+    this.outputs = isRecord(template.Outputs) ? template.Outputs : {};
+    const resources = isRecord(template.Resources) ? template.Resources : {};
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      if (isRecord(resource) && typeof resource.Type === 'string') this.resources.set(logicalId, new ResourceModel(this, logicalId, resource));
+    }
+  }
+
+  public get name(): string {
+    return this.input.name;
+  }
+
+  public get account(): string | undefined {
+    return this.input.account;
+  }
+
+  public importValue = (exportName: string): unknown => this.app.exportedValue(exportName);
+
+  public getAtt = (logicalId: string, attribute: string, assignment: Assignment): unknown => {
+    const resource = this.resources.get(logicalId);
+    // CDK's CfnJson renders a JSON value (e.g. IRSA trust conditions keyed by the OIDC issuer) as
+    // a custom resource attribute: read it from the resource's own Value.
+    if (resource?.type === 'Custom::AWSCDKCfnJson' && attribute === 'Value') {
+      const value = resource.propertiesUnder(assignment).Value;
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        return value;
+      }
+    }
+    return undefined;
+  };
+
+  /** Evaluates a value of this template under an assignment. */
+  public evaluate(value: unknown, assignment: Assignment = DEFAULT_ASSIGNMENT): unknown {
+    return evaluate(value, this, assignment);
+  }
+}
+
+export class ResourceModel {
+  public readonly type: string;
+  public readonly raw: Properties;
+  public readonly metadata: Properties;
+  private readonly evaluated = new Map<string, Properties>();
+  private readonly memos = new Map<string, unknown>();
+  private variantList?: readonly Variant[];
+  private ownDimensionList?: Map<string, Dimension>;
+
+  constructor(public readonly stack: StackModel, public readonly logicalId: string, definition: { [key: string]: unknown }) {
+    this.type = definition.Type as string;
+    this.raw = isRecord(definition.Properties) ? definition.Properties : {};
+    this.metadata = isRecord(definition.Metadata) ? definition.Metadata : {};
+  }
+
+  /** The construct path CDK recorded in the template, when path metadata is on. */
+  public get cdkPath(): string | undefined {
+    const p = this.metadata['aws:cdk:path'];
+    return typeof p === 'string' ? p : undefined;
+  }
+
+  /** `Stack/LogicalId`, for messages. */
+  public get displayName(): string {
+    return `${this.stack.name}/${this.logicalId}`;
+  }
+
+  public propertiesUnder(assignment: Assignment): Properties {
+    const key = assignmentKey(assignment);
+    let props = this.evaluated.get(key);
+    if (!props) {
+      const e = this.stack.evaluate(this.raw, assignment);
+      props = isRecord(e) ? e : {};
+      this.evaluated.set(key, props);
+    }
+    return props;
+  }
+
+  /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
+  public memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  /** The conditions and enumerable parameters the resource's own properties depend on. */
+  public ownDimensions(): Map<string, Dimension> {
+    this.ownDimensionList ??= dimensionsOf(this.raw, this.stack);
+    return this.ownDimensionList;
+  }
+
+  /** The assignments under which rules read this resource. */
+  public variants(): readonly Variant[] {
+    if (!this.variantList) {
+      const dims = new Map(this.ownDimensions());
+      for (const linked of this.stack.app.linkedResources(this)) for (const [k, d] of linked.ownDimensions()) dims.set(k, d);
+      this.variantList = variantsOf([...dims.values()]);
+    }
+    return this.variantList;
+  }
+}
+
+/** The whole app. */
+export class AppModel {
+  public readonly stacks: StackModel[] = [];
+  private readonly exportsByName = new Map<string, { stack: StackModel; value: unknown }>();
+  private readonly exportCache = new Map<string, unknown>();
+  private readonly evaluatingExports = new Set<string>();
+  private readonly byName = new Map<string, ResourceModel[]>();
+  private readonly attached = new Map<ResourceModel, Set<ResourceModel>>();
+  private readonly policyTargetList = new Map<ResourceModel, Target[]>();
+  private readonly groupsOfUser = new Map<ResourceModel, Target[]>();
+  private readonly boundaryRefs = new Set<ResourceModel>();
+  private readonly managedPolicyArnRefs = new Set<ResourceModel>();
+  private readonly stacksByName = new Map<string, StackModel>();
+
+  constructor(inputs: readonly StackTemplateInput[]) {
+    for (const input of inputs) {
+      if (this.stacksByName.has(input.name)) continue;
+      const stack = new StackModel(this, input);
+      this.stacks.push(stack);
+      this.stacksByName.set(input.name, stack);
+    }
+    for (const stack of this.stacks) this.indexExports(stack);
+    for (const stack of this.stacks) this.wireNestedParameters(stack);
+    for (const resource of this.resources()) this.indexName(resource);
+    for (const resource of this.resources()) this.link(resource);
+  }
+
+  public *resources(): IterableIterator<ResourceModel> {
+    for (const stack of this.stacks) yield* stack.resources.values();
+  }
+
+  public stack(name: string): StackModel | undefined {
+    return this.stacksByName.get(name);
+  }
+
+  /** The value exported under a name by a stack of the app, qualified for use in another stack. */
+  public exportedValue(name: string): unknown {
+    if (this.exportCache.has(name)) return this.exportCache.get(name);
+    const exported = this.exportsByName.get(name);
+    if (!exported || this.evaluatingExports.has(name)) return undefined;
+    this.evaluatingExports.add(name);
+    try {
+      const value = qualify(exported.stack.evaluate(exported.value), exported.stack.name);
+      this.exportCache.set(name, value);
+      return value;
+    } finally {
+      this.evaluatingExports.delete(name);
+    }
+  }
+
+  /** Resolves a reference placeholder written in `from` to a resource of the app. */
+  public referenced(from: StackModel, value: unknown): { resource: ResourceModel; attribute?: string } | undefined {
+    if (typeof value !== 'string') return undefined;
+    const match = REFERENCE.exec(value);
+    if (!match) return undefined;
+    const stack = match[3] ? this.stacksByName.get(match[3]) : from;
+    const resource = stack?.resources.get(match[1]);
+    return resource ? { resource, attribute: match[2] } : undefined;
+  }
+
+  /**
+   * What a value naming an IAM resource points at: a reference, a literal name, or an ARN of a
+   * resource of the given type anywhere in the app.
+   */
+  public target(from: StackModel, value: unknown, type: string): Target {
+    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+    const ref = this.referenced(from, value);
+    if (ref) return ref.resource.type === type ? { resource: ref.resource, text } : { text };
+    if (typeof value !== 'string' || value.includes('<?')) return { text };
+    let name = value;
+    let nameType = type;
+    const arn = /^arn:(?:<[^<>]*>|[^:]*):iam::(<[^<>]*>|[^:]*):([a-z-]+)\/(.*)$/.exec(value);
+    if (arn) {
+      if (arn[1] === 'aws' && arn[2] === 'policy') return { text, awsManagedPolicy: arn[3] };
+      nameType = ARN_RESOURCE_TYPE[arn[2]] ?? '';
+      name = arn[3].slice(arn[3].lastIndexOf('/') + 1);
+    } else if (value.includes(':') || value.includes('/')) {
+      return { text };
+    }
+    if (nameType !== type) return { text };
+    const hits = (this.byName.get(`${type}|${name.toLowerCase()}`) ?? []);
+    return hits.length === 1 ? { resource: hits[0], text } : { text };
+  }
+
+  /** Policy resources attached to a principal (by their Roles/Users/Groups or *Name). */
+  public attachedTo(principal: ResourceModel): readonly ResourceModel[] {
+    return [...this.attached.get(principal) ?? []];
+  }
+
+  /** Where a policy resource is attached, including targets outside the app. */
+  public targetsOf(policy: ResourceModel): readonly Target[] {
+    return this.policyTargetList.get(policy) ?? [];
+  }
+
+  /** A user's groups (from its Groups and from UserToGroupAddition resources). */
+  public groupsOf(user: ResourceModel): readonly Target[] {
+    return this.groupsOfUser.get(user) ?? [];
+  }
+
+  /** A managed policy only used as a permissions boundary: a ceiling, not a grant. */
+  public isBoundaryOnly(policy: ResourceModel): boolean {
+    if (policy.type !== IAM_TYPES.managedPolicy || !this.boundaryRefs.has(policy) || this.managedPolicyArnRefs.has(policy)) return false;
+    return (this.policyTargetList.get(policy) ?? []).length === 0;
+  }
+
+  /** Whether some principal of the app names the managed policy in its ManagedPolicyArns. */
+  public isReferencedAsManagedPolicy(policy: ResourceModel): boolean {
+    return this.managedPolicyArnRefs.has(policy);
+  }
+
+  /** Resources whose values matter when analysing this one (a principal's policies and boundary). */
+  public linkedResources(resource: ResourceModel): ResourceModel[] {
+    if (!PRINCIPAL_TYPES.has(resource.type)) return [];
+    const out = new Set<ResourceModel>(this.attachedTo(resource));
+    for (const key of ['ManagedPolicyArns', 'PermissionsBoundary']) {
+      for (const arn of asList(resource.propertiesUnder(DEFAULT_ASSIGNMENT)[key])) {
+        const t = this.target(resource.stack, arn, IAM_TYPES.managedPolicy);
+        if (t.resource) out.add(t.resource);
+      }
+    }
+    return [...out];
+  }
+
+  private indexExports(stack: StackModel): void {
+    for (const output of Object.values(stack.outputs)) {
+      if (!isRecord(output) || !isRecord(output.Export)) continue;
+      const name = stack.evaluate(output.Export.Name);
+      if (typeof name === 'string' && !name.includes('<')) this.exportsByName.set(name, { stack, value: output.Value });
+    }
+  }
+
+  /** A nested stack's parameters take the values its parent passes (qualified to the parent). */
+  private wireNestedParameters(stack: StackModel): void {
+    const parent = stack.input.parent ? this.stacksByName.get(stack.input.parent.name) : undefined;
+    const resource = parent?.resources.get(stack.input.parent!.logicalId);
+    if (!parent || !resource) return;
+    const passed = parent.evaluate(resource.raw.Parameters);
+    if (!isRecord(passed)) return;
+    stack.parameterValues = {};
+    for (const [name, value] of Object.entries(passed)) stack.parameterValues[name] = qualify(value, parent.name);
+  }
+
+  private indexName(resource: ResourceModel): void {
+    const property = NAME_PROPERTY[resource.type];
+    if (!property) return;
+    const name = resource.propertiesUnder(DEFAULT_ASSIGNMENT)[property];
+    if (typeof name !== 'string' || name.includes('<')) return;
+    const key = `${resource.type}|${name.toLowerCase()}`;
+    this.byName.set(key, [...this.byName.get(key) ?? [], resource]);
+  }
+
+  private link(resource: ResourceModel): void {
+    const type = resource.type;
+    if (!POLICY_TYPES.has(type) && !PRINCIPAL_TYPES.has(type) && type !== IAM_TYPES.userToGroup) return;
+    // Links hold under every branch: a policy attached on one branch is attached.
+    for (const { assignment } of variantsOf([...resource.ownDimensions().values()])) {
+      const p = resource.propertiesUnder(assignment);
+      const from = resource.stack;
+      switch (type) {
+        case IAM_TYPES.policy:
+        case IAM_TYPES.managedPolicy:
+          for (const [key, principalType] of [['Roles', IAM_TYPES.role], ['Users', IAM_TYPES.user], ['Groups', IAM_TYPES.group]] as const) {
+            for (const v of asList(p[key])) this.attach(resource, this.target(from, v, principalType));
+          }
+          break;
+        case IAM_TYPES.rolePolicy:
+          this.attach(resource, this.target(from, p.RoleName, IAM_TYPES.role));
+          break;
+        case IAM_TYPES.userPolicy:
+          this.attach(resource, this.target(from, p.UserName, IAM_TYPES.user));
+          break;
+        case IAM_TYPES.groupPolicy:
+          this.attach(resource, this.target(from, p.GroupName, IAM_TYPES.group));
+          break;
+        case IAM_TYPES.userToGroup: {
+          const group = this.target(from, p.GroupName, IAM_TYPES.group);
+          for (const u of asList(p.Users)) {
+            const user = this.target(from, u, IAM_TYPES.user).resource;
+            if (user) this.addGroup(user, group);
+          }
+          break;
+        }
+        case IAM_TYPES.user:
+          for (const g of asList(p.Groups)) this.addGroup(resource, this.target(from, g, IAM_TYPES.group));
+          break;
+        default:
+          break;
+      }
+      if (PRINCIPAL_TYPES.has(type)) {
+        const boundary = this.target(from, p.PermissionsBoundary, IAM_TYPES.managedPolicy).resource;
+        if (boundary) this.boundaryRefs.add(boundary);
+        for (const arn of asList(p.ManagedPolicyArns)) {
+          const policy = this.target(from, arn, IAM_TYPES.managedPolicy).resource;
+          if (policy) this.managedPolicyArnRefs.add(policy);
+        }
+      }
+    }
+  }
+
+  private attach(policy: ResourceModel, target: Target): void {
+    const list = this.policyTargetList.get(policy) ?? [];
+    if (!list.some(t => t.text === target.text && t.resource === target.resource)) list.push(target);
+    this.policyTargetList.set(policy, list);
+    if (!target.resource) return;
+    const set = this.attached.get(target.resource) ?? new Set();
+    set.add(policy);
+    this.attached.set(target.resource, set);
+  }
+
+  private addGroup(user: ResourceModel, group: Target): void {
+    const list = this.groupsOfUser.get(user) ?? [];
+    if (!list.some(t => t.text === group.text && t.resource === group.resource)) list.push(group);
+    this.groupsOfUser.set(user, list);
+  }
+}
+
+const UNQUALIFIED = /<(?![?]|AWS::|Fn::|ImportValue:|Condition:)([A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)>/g;
+
+/** Qualifies a stack's own references (`<Role>` -> `<Role@Stack>`) for use in another stack. */
+export function qualify(value: unknown, stackName: string): unknown {
+  if (typeof value === 'string') return value.replace(UNQUALIFIED, (_m, ref: string) => `<${ref}@${stackName}>`);
+  if (Array.isArray(value)) return value.map(v => qualify(v, stackName));
+  if (isRecord(value)) {
+    const out: { [key: string]: unknown } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = qualify(v, stackName);
+    return out;
+  }
+  return value;
+}

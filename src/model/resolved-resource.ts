@@ -1,0 +1,139 @@
+/**
+ * What a rule sees: one resource of the app model under one assignment of its conditions and
+ * parameters, with what IAM links to it (a principal's policies, groups and boundary) read under
+ * the same assignment.
+ */
+import { AppModel, asList, IAM_TYPES, isRecord, PRINCIPAL_TYPES, Properties, ResourceModel, Target } from './app-model';
+import { Assignment, assignmentKey } from './intrinsics';
+import { normalizePolicyDocument, PolicyDocument } from '../policy/document';
+
+export class ResolvedResource {
+  private readonly key: string;
+
+  constructor(public readonly resource: ResourceModel, public readonly assignment: Assignment, public readonly label = '') {
+    this.key = assignmentKey(assignment);
+  }
+
+  public get model(): AppModel {
+    return this.resource.stack.app;
+  }
+
+  public get type(): string {
+    return this.resource.type;
+  }
+
+  public get logicalId(): string {
+    return this.resource.logicalId;
+  }
+
+  /** Properties as deployed under this assignment, intrinsics turned into placeholders. */
+  public get properties(): Properties {
+    return this.resource.propertiesUnder(this.assignment);
+  }
+
+  /** Properties as written in the template, intrinsics kept (for rules that read literal text). */
+  public get raw(): Properties {
+    return this.resource.raw;
+  }
+
+  /** The account of the resource's stack, when the stack has a concrete environment. */
+  public get account(): string | undefined {
+    const account = this.resource.stack.account;
+    return account && /^\d{12}$/.test(account) ? account : undefined;
+  }
+
+  /** Computes once per resource and assignment, shared by every rule. */
+  public memo<T>(key: string, compute: () => T): T {
+    return this.resource.memo(`${key}#${this.key}`, compute);
+  }
+
+  /** The normalized document of a policy resource (Policy, ManagedPolicy, *Policy). */
+  public document(): PolicyDocument {
+    return this.memo('document', () => normalizePolicyDocument(this.properties.PolicyDocument));
+  }
+
+  /** The same resource model's view of another resource, under this assignment. */
+  public view(resource: ResourceModel): ResolvedResource {
+    return new ResolvedResource(resource, this.assignment, this.label);
+  }
+
+  /** What a value of this resource names (a reference, a name or an ARN of an IAM resource). */
+  public target(value: unknown, type: string): Target {
+    return this.model.target(this.resource.stack, value, type);
+  }
+
+  /** The groups of a user (targets outside the app included). */
+  public groups(): readonly Target[] {
+    return this.model.groupsOf(this.resource);
+  }
+
+  /** Every document that grants to a principal: inline, attached, managed by reference, its groups'. */
+  public grants(): PolicyDocument[] {
+    return this.memo('grants', () => {
+      const docs: PolicyDocument[] = [];
+      const seen = new Set<ResourceModel>();
+      const addOwn = (principal: ResolvedResource) => {
+        for (const inline of asList(principal.properties.Policies)) {
+          if (isRecord(inline)) docs.push(normalizePolicyDocument(inline.PolicyDocument));
+        }
+        const policies = [
+          ...asList(principal.properties.ManagedPolicyArns).map(arn => principal.target(arn, IAM_TYPES.managedPolicy).resource),
+          ...this.model.attachedTo(principal.resource),
+        ];
+        for (const policy of policies) {
+          if (!policy || seen.has(policy)) continue;
+          seen.add(policy);
+          docs.push(this.view(policy).document());
+        }
+      };
+      addOwn(this);
+      if (this.type === IAM_TYPES.user) {
+        for (const group of this.groups()) if (group.resource) addOwn(this.view(group.resource));
+      }
+      return docs;
+    });
+  }
+
+  /**
+   * The permissions boundary as documents, or undefined when there is none or it is not in the
+   * app (an AWS managed policy, another app's): then nothing is intersected.
+   */
+  public boundary(): PolicyDocument[] | undefined {
+    if (!PRINCIPAL_TYPES.has(this.type)) return undefined;
+    const policy = this.target(this.properties.PermissionsBoundary, IAM_TYPES.managedPolicy).resource;
+    return policy ? [this.view(policy).document()] : undefined;
+  }
+
+  /** Where a policy resource is attached: principals of the app and names outside it. */
+  public policyTargets(): readonly Target[] {
+    return this.model.targetsOf(this.resource);
+  }
+
+  /** A managed policy used only as a permissions boundary. */
+  public isBoundaryOnly(): boolean {
+    return this.model.isBoundaryOnly(this.resource);
+  }
+
+  /**
+   * Targets of a policy resource that are not principals of this app (a role only imported by
+   * name, a principal of another app): the policy is then also evaluated on its own.
+   */
+  public targetsOutsideApp(): string[] {
+    return this.policyTargets().filter(t => !t.resource).map(t => t.text);
+  }
+
+  /** Whether the policy is attached to nothing this app can see (no target, not referenced). */
+  public isEvaluatedAlone(): boolean {
+    if (this.isBoundaryOnly()) return false;
+    const targets = this.policyTargets();
+    if (targets.length === 0) return !this.model.isReferencedAsManagedPolicy(this.resource);
+    return targets.some(t => !t.resource);
+  }
+}
+
+/** Every resource of the model under each of its variants. */
+export function* resolvedResources(model: AppModel): IterableIterator<ResolvedResource> {
+  for (const resource of model.resources()) {
+    for (const variant of resource.variants()) yield new ResolvedResource(resource, variant.assignment, variant.label);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Runs rules over an app model: every resource, under every variant of its conditions and
+ * parameters, each finding once with the message a reader needs (which branch, which principal
+ * outside the app, which value was unknown). Free of constructs, so packs, tests and tools that
+ * read plain templates share it.
+ */
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { AppModel, POLICY_TYPES, ResourceModel } from '../model/app-model';
+import { ResolvedResource } from '../model/resolved-resource';
+import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
+
+/** One finding of one rule on one resource. */
+export interface RuleFinding {
+  readonly rule: GuardrailsRule;
+  readonly resource: ResourceModel;
+  /** `IamBestPractices-LP6[Action::iam:PassRole]`, or the bare rule id for whole-resource findings. */
+  readonly ruleId: string;
+  /** The granular finding (`Action::iam:PassRole`), if any. */
+  readonly finding?: string;
+  readonly level: NagMessageLevel;
+  readonly message: string;
+}
+
+const POLICY_FAMILIES = new Set([RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION]);
+
+/** Runs the rules over every resource of the model. */
+export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const resource of model.resources()) out.push(...evaluateResource(resource, rules));
+  return out;
+}
+
+/** Runs the rules over one resource, under each of its variants. */
+export function evaluateResource(resource: ResourceModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
+  const variants = resource.variants();
+  const out: RuleFinding[] = [];
+  for (const rule of rules) {
+    // Finding -> the labels of the variants it appears in.
+    const seen = new Map<string | undefined, string[]>();
+    let failure: string | undefined;
+    for (const variant of variants) {
+      let result;
+      try {
+        result = rule.check(new ResolvedResource(resource, variant.assignment, variant.label));
+      } catch (error) {
+        failure ??= firstLine(error);
+        continue;
+      }
+      if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label);
+      else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label);
+    }
+    if (failure !== undefined) {
+      out.push({
+        rule, resource, ruleId: `${RULE_ID_PREFIX}-${rule.id}`, level: rule.level,
+        message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
+      });
+    }
+    for (const [finding, labels] of seen) {
+      const notes: string[] = [];
+      if (labels.length < variants.length) notes.push(`Only when ${labels.filter(l => l).join('; or when ')}.`);
+      if (finding?.includes('<?')) {
+        notes.push('A value in it is not known before deployment (a parameter without a default, an unknown list): it is read as unbounded.');
+      }
+      if (POLICY_TYPES.has(resource.type) && POLICY_FAMILIES.has(rule.family)) {
+        const outside = new ResolvedResource(resource, variants[0].assignment).targetsOutsideApp();
+        if (outside.length > 0) {
+          notes.push(`The policy is attached to ${outside.join(', ')}, outside this app: it is evaluated on its own, without that principal's other permissions.`);
+        }
+      }
+      out.push({
+        rule, resource, finding, level: rule.level,
+        ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
+        message: [rule.describe(finding), ...notes].join(' '),
+      });
+    }
+  }
+  return out;
+}
+
+function add(seen: Map<string | undefined, string[]>, finding: string | undefined, label: string): void {
+  const labels = seen.get(finding);
+  if (labels) labels.push(label);
+  else seen.set(finding, [label]);
+}
+
+/** The first line of an exception, never blank, never longer than a line of a report. */
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  const line = text.split('\n').find(l => l.trim().length > 0)?.trim() ?? (error instanceof Error ? error.name : 'unknown error');
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
