@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { globToRegExp, hasWildcard } from './glob';
+import { globMatch, hasWildcard } from './glob';
 
 /** Access levels as the Service Authorization Reference names them. */
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
@@ -135,7 +135,7 @@ export class ActionCatalog {
     const service = pattern.slice(0, colon);
     const actionPart = pattern.slice(colon + 1);
     const services = hasWildcard(service)
-      ? [...this.services()].filter(s => globToRegExp(service).test(s))
+      ? [...this.services()].filter(s => globMatch(service, s))
       : [service];
     const out: ActionInfo[] = [];
     for (const s of services) {
@@ -149,8 +149,7 @@ export class ActionCatalog {
         out.push(...actions.values());
         continue;
       }
-      const re = globToRegExp(actionPart);
-      for (const [name, info] of actions) if (re.test(name)) out.push(info);
+      for (const [name, info] of actions) if (globMatch(actionPart, name)) out.push(info);
     }
     return Object.freeze(out);
   }

@@ -6,7 +6,7 @@
  */
 import { PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTIONS, EscalationMatch, satisfiedRows } from './escalation';
-import { globMatch, hasWildcard } from './glob';
+import { globCovers, globMatch, hasWildcard } from './glob';
 import { resourceCovers, unboundedResourcesOfStatement } from './resources';
 
 /** Whether the statement's Action/NotAction element matches one concrete action. */
@@ -20,9 +20,10 @@ export function statementMatchesAction(statement: Statement, action: string): bo
  * Whether a Deny statement certainly covers every action an Allow pattern (`s3:Put*`) stands for.
  */
 export function denyCoversActionPattern(deny: Statement, pattern: string): boolean {
-  if (deny.actions) return deny.actions.some(d => globMatch(d, pattern));
+  if (deny.actions) return deny.actions.some(d => globCovers(d, pattern));
   if (deny.notActions) {
-    // Deny NotAction [x] covers the pattern only if no excepted action can overlap it.
+    // Deny NotAction [x] covers the pattern only if no excepted action can overlap it. Overlap is
+    // exact when one side is a concrete action (globMatch), and assumed when both have wildcards.
     return !deny.notActions.some(n => globMatch(n, pattern) || globMatch(pattern, n) || (hasWildcard(n) && hasWildcard(pattern)));
   }
   return false;

@@ -6,7 +6,7 @@
  */
 import { ActionCatalog } from './catalog';
 import { isResourceTagScoped, Statement } from './document';
-import { globMatch, hasWildcard } from './glob';
+import { globCovers, hasWildcard } from './glob';
 
 const unboundedCache = new Map<string, boolean>();
 const MAX_CACHED = 50_000;
@@ -66,9 +66,5 @@ function isPureWildcard(value: string): boolean {
  * Conservative: answers false when unsure, so a Deny is only applied where it certainly covers.
  */
 export function resourceCovers(outer: string, inner: string): boolean {
-  if (outer === '*') return true;
-  if (inner === '*') return false;
-  // Treating the inner pattern's wildcards as literal characters is exact when outer has a
-  // wildcard at that position and rejects otherwise.
-  return globMatch(outer, inner);
+  return globCovers(outer, inner);
 }
