@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IamBestPracticesChecks, IamIdentityChecks, IamLeastPrivilegeChecks, IamTrustChecks } from '../../src';
 import { ALL_RULES } from '../../src/rules';
+import { errorNames, validationReportOf, warningNames } from '../support/report';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -18,7 +18,7 @@ function insecureApp() {
   return { app, stack, role };
 }
 
-const ruleNames = (report: { violations: Array<{ ruleName: string }> }) => report.violations.map(v => v.ruleName).sort();
+const ruleNames = errorNames;
 
 describe('IamBestPracticesChecks', () => {
   test('reports granular error findings, each message naming the finding and the fix', () => {
@@ -84,24 +84,28 @@ describe('whole-resource findings and rules that fail', () => {
     try {
       const { app } = insecureApp();
       const report = new IamBestPracticesChecks().validateScope(app);
-      expect(report.violations.find(v => v.ruleName === 'IamBestPractices-LP1')!.description).toMatch(/Rule threw an error/);
+      const lp1 = report.violations.find(v => v.ruleName === 'IamBestPractices-LP1')!;
+      expect(lp1.severity).toBe('error');
+      expect(lp1.description).toMatch(/^IamBestPractices-LP1: .*The rule could not evaluate this resource: boom$/);
       expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
     } finally {
       (rule as { check: typeof original }).check = original;
     }
   });
 
-  test('a warning rule that throws becomes a warning saying so', () => {
+  test('a warning rule that throws becomes a warning saying so, with the first line of the error', () => {
     const rule = ALL_RULES.find(r => r.id === 'ID6')!;
     const original = rule.check;
-    (rule as { check: typeof original }).check = () => { throw new Error('boom'); };
+    (rule as { check: typeof original }).check = () => { throw new Error('boom\n    at somewhere (file.ts:1:1)'); };
     try {
       const app = new App();
       const stack = new Stack(app, 'T', { env: ENV });
       new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-      new IamBestPracticesChecks(app);
-      app.synth();
-      Annotations.fromStack(stack).hasWarning('/T/R/Resource', Match.stringLikeRegexp('IamBestPractices-ID6: .*could not evaluate this resource: boom'));
+      const report = new IamBestPracticesChecks().validateScope(app);
+      const id6 = report.violations.find(v => v.ruleName === 'IamBestPractices-ID6')!;
+      expect(id6.severity).toBe('warning');
+      expect(id6.description).toMatch(/could not evaluate this resource: boom$/);
+      expect(report.success).toBe(true);
     } finally {
       (rule as { check: typeof original }).check = original;
     }
@@ -121,46 +125,44 @@ describe('narrower packs compose rule families and keep the same rule ids', () =
   });
 });
 
-describe('warnings are CDK warnings added before synthesis, not plugin violations', () => {
+describe('warnings are violations of severity warning: printed by cdk synth, fatal only with --strict', () => {
   function appWithUnboundedRole(configure?: (stack: Stack, role: iam.Role) => void) {
     const app = new App();
     const stack = new Stack(app, 'W', { env: ENV });
     const role = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     configure?.(stack, role);
-    const pack = new IamBestPracticesChecks(app);
-    Validations.of(app).addPlugins(pack);
-    return { app, stack, role, pack };
+    Validations.of(app).addPlugins(new IamBestPracticesChecks(app));
+    return { app, stack, role };
   }
+  const guardrailWarnings = (app: App) =>
+    validationReportOf(app.synth().directory).filter(v => v.ruleName.startsWith('IamBestPractices-') && v.severity === 'warning');
 
   test('a role without a boundary gets warning ID6 and synthesis succeeds', () => {
-    const { app, stack, pack } = appWithUnboundedRole();
-    expect(() => app.synth()).not.toThrow();
-    Annotations.fromStack(stack).hasWarning('/W/Worker/Resource', Match.stringLikeRegexp('^IamBestPractices-ID6: The role or user has no permissions boundary'));
-    expect(pack.validateScope(app).violations).toEqual([]);
+    const { app } = appWithUnboundedRole();
+    const warnings = guardrailWarnings(app);
+    expect(warnings.map(w => [w.ruleName, w.constructPaths])).toEqual([['IamBestPractices-ID6', ['W/Worker/Resource']]]);
+    expect(warnings[0].description).toMatch(/^IamBestPractices-ID6: The role or user has no permissions boundary/);
   });
 
-  test('an acknowledged warning is not emitted', () => {
-    const { app, stack } = appWithUnboundedRole((_s, role) =>
+  test('an acknowledged warning is not reported', () => {
+    const { app } = appWithUnboundedRole((_s, role) =>
       Validations.of(role).acknowledge({ id: 'IamBestPractices-ID6', reason: 'test: boundary applied by the organization' }));
-    app.synth();
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('IamBestPractices-ID6'));
+    expect(guardrailWarnings(app)).toEqual([]);
   });
 
   test('a boundary applied to the stack by an aspect is seen', () => {
-    const { app, stack } = appWithUnboundedRole(s => {
+    const { app } = appWithUnboundedRole(s => {
       const boundary = new iam.ManagedPolicy(s, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })] });
       iam.PermissionsBoundary.of(s).apply(boundary);
     });
-    app.synth();
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('IamBestPractices-ID6'));
+    expect(guardrailWarnings(app)).toEqual([]);
   });
 
   test('granular warning ids: LP10 names the action', () => {
-    const { app, stack } = appWithUnboundedRole((_s, role) =>
+    const { app } = appWithUnboundedRole((_s, role) =>
       role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:DeleteQueue'], resources: ['*'] })));
-    app.synth();
-    Annotations.fromStack(stack).hasWarning('/W/Worker/DefaultPolicy/Resource',
-      Match.stringLikeRegexp('^IamBestPractices-LP10\\[Action::sqs:DeleteQueue\\]: '));
+    expect(guardrailWarnings(app).map(w => [w.ruleName, w.constructPaths])).toContainEqual(
+      ['IamBestPractices-LP10[Action::sqs:DeleteQueue]', ['W/Worker/DefaultPolicy/Resource']]);
   });
 });
 
@@ -171,16 +173,23 @@ describe('as a validation plugin', () => {
     expect(() => app.synth()).toThrow(/IamBestPractices-LP6\[Action::iam:PassRole\]/);
   });
 
-  test('without appConstruct on the context (aws-cdk-lib 2.257), the constructor scope is validated', () => {
-    const { app } = insecureApp();
-    const pack = new IamBestPracticesChecks(app);
-    const report = pack.validate({ templatePaths: [], stackTemplates: [] } as never);
-    expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+  test('without appConstruct on the context (aws-cdk-lib 2.257), acknowledgments are read from the constructor scope', () => {
+    const { app, role } = insecureApp();
+    Validations.of(role).acknowledge({ id: 'IamBestPractices-LP2[Action::s3:*]', reason: 'test' });
+    const file = app.synth().getStackByName('Insecure').templateFullPath;
+    const report = new IamBestPracticesChecks(app).validate({ templatePaths: [file] } as never);
+    expect(ruleNames(report)).toEqual([
+      'IamBestPractices-LP6[Action::iam:PassRole]',
+      'IamBestPractices-TR2[Principal::arn:<AWS::Partition>:iam::222222222222:root]',
+    ]);
   });
 
-  test('without appConstruct and without a scope, the error says how to construct the pack', () => {
-    expect(() => new IamBestPracticesChecks().validate({ templatePaths: [], stackTemplates: [] } as never))
-      .toThrow(/new IamBestPracticesChecks\(app\)/);
+  test('without the construct tree at all, the templates are still checked', () => {
+    const { app } = insecureApp();
+    const file = app.synth().getStackByName('Insecure').templateFullPath;
+    const report = new IamBestPracticesChecks().validate({ templatePaths: [file] } as never);
+    expect(ruleNames(report)).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+    expect(report.success).toBe(false);
   });
 
   test('the synthesized templates are read when CDK provides them', () => {
