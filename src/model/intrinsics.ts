@@ -269,7 +269,7 @@ class Evaluator {
   private join(arg: unknown, depth: number): string {
     if (!Array.isArray(arg) || typeof arg[0] !== 'string') return '<?Fn::Join>';
     const parts = this.list(arg[1], depth);
-    if (!parts) return `<?Fn::Join>`;
+    if (!parts) return '<?Fn::Join>';
     return parts.map(p => (typeof p === 'string' ? p : typeof p === 'number' || typeof p === 'boolean' ? String(p) : '<?Unresolvable>')).join(arg[0]);
   }
 

@@ -5,9 +5,9 @@
  * read plain templates share it.
  */
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
 import { AppModel, POLICY_TYPES, ResourceModel } from '../model/app-model';
 import { ResolvedResource } from '../model/resolved-resource';
-import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
 
 /** One finding of one rule on one resource. */
 export interface RuleFinding {
@@ -51,7 +51,10 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
     }
     if (failure !== undefined) {
       out.push({
-        rule, resource, ruleId: `${RULE_ID_PREFIX}-${rule.id}`, level: rule.level,
+        rule,
+        resource,
+        ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
+        level: rule.level,
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
     }
@@ -68,7 +71,10 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
         }
       }
       out.push({
-        rule, resource, finding, level: rule.level,
+        rule,
+        resource,
+        finding,
+        level: rule.level,
         ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
         message: [rule.describe(finding), ...notes].join(' '),
       });

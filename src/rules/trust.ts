@@ -4,8 +4,8 @@
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IAM_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
-import { ConditionTest, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
 import { hasUnknown } from '../model/intrinsics';
+import { ConditionTest, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
 import { hasPlaceholder } from '../policy/placeholders';
 
 function trustPolicyOf(r: ResolvedResource): PolicyDocument | undefined {

@@ -28,9 +28,8 @@ export interface ReportedViolation {
 export function validationReportOf(assemblyDirectory: string): ReportedViolation[] {
   const file = path.join(assemblyDirectory, 'validation-report.json');
   if (!fs.existsSync(file)) return [];
-  const report = JSON.parse(fs.readFileSync(file, 'utf-8')) as {
-    pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string; severity: string; description: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
-  };
+  type Violation = { ruleName: string; severity: string; description: string; violatingConstructs: Array<{ constructPath: string }> };
+  const report = JSON.parse(fs.readFileSync(file, 'utf-8')) as { pluginReports: Array<{ pluginName: string; violations: Violation[] }> };
   return report.pluginReports.flatMap(p => p.violations.map(v => ({
     pluginName: p.pluginName,
     ruleName: v.ruleName,
