@@ -1,7 +1,7 @@
 /**
  * One normalized shape for every IAM policy document CloudFormation accepts: `Statement` as an
  * object or a list, string or list values, Action/NotAction, Resource/NotResource,
- * Principal/NotPrincipal and Condition. Input must already have gone through `withPlaceholders`.
+ * Principal/NotPrincipal and Condition. Input must already be evaluated (`src/model/intrinsics.ts`): intrinsics as placeholders.
  */
 
 /** The principals a statement names, by kind. */
@@ -153,7 +153,8 @@ function conditionTests(value: unknown): ConditionTest[] {
 export function isNarrowingTest(test: ConditionTest): boolean {
   const op = test.operator.toLowerCase();
   if (op.endsWith('ifexists') || op.startsWith('forallvalues:') || op.includes('not') || op === 'null') return false;
-  return test.values.length > 0 && test.values.every(v => v.length > 0 && !/^[*?]+$/.test(v));
+  // A value unknown before deployment (`<?Parameter:Name>`) may be `*`: it narrows nothing for sure.
+  return test.values.length > 0 && test.values.every(v => v.length > 0 && !/^[*?]+$/.test(v) && !v.includes('<?'));
 }
 
 /**

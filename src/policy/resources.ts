@@ -2,7 +2,7 @@
  * Which resources in a statement are unbounded: `*`, or an ARN whose wildcards cover every
  * resource of its type (`arn:aws:iam::*:role/*`, `arn:aws:s3:::*`). A name prefix (`role/app-*`),
  * a path (`role/app/*`), a policy variable (`user/${aws:username}`) or a placeholder
- * (`<Bucket.Arn>/*`) bounds the resource.
+ * (`<Bucket.Arn>/*`) bounds the resource; a value unknown before deployment (`<?Parameter:Name>`) does not.
  */
 import { ActionCatalog } from './catalog';
 import { isResourceTagScoped, Statement } from './document';
@@ -14,7 +14,7 @@ const MAX_CACHED = 50_000;
 /** Whether the resource string covers every resource of some type. */
 export function isUnboundedResource(resource: string): boolean {
   if (resource === '*') return true;
-  if (!hasWildcard(resource)) return false;
+  if (!hasWildcard(resource) && !resource.includes('<?')) return false;
   let result = unboundedCache.get(resource);
   if (result === undefined) {
     result = computeUnbounded(resource);
@@ -40,8 +40,10 @@ export function unboundedResourcesOf(resources: readonly string[] | undefined, n
 }
 
 function computeUnbounded(resource: string): boolean {
-  // Protect placeholders and policy variables, which may contain ':' or '/', from splitting.
-  const masked = resource.replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+  // A value unknown before deployment (`<?Parameter:Name>`) may be anything, `*` included: for a
+  // bound, the conservative reading is a wildcard. Other placeholders name one specific thing.
+  // Protect them and policy variables, which may contain ':' or '/', from splitting.
+  const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
   if (masked.startsWith('*')) return true;
   if (!masked.toLowerCase().startsWith('arn:')) return false;
   const parts = masked.split(':');
