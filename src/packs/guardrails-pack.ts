@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import {
   CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, PolicyViolatingResource, PolicyViolation, Stack, Stage, Validations,
@@ -74,6 +75,7 @@ export abstract class IamGuardrailsPack extends NagPack {
     const constructs = new ConstructLocator(root);
     const grouped = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
     for (const finding of evaluateRules(model, this.rules)) {
+      if (reportedByAnotherPack(finding, this)) continue;
       const node = constructs.find(finding.resource);
       if (node && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
       const resource: PolicyViolatingResource = {
@@ -119,6 +121,34 @@ export abstract class IamGuardrailsPack extends NagPack {
     }
     return false;
   }
+}
+
+/**
+ * What the packs of this library reported, per template as written by the current synthesis: a
+ * pack registered on the app and again on a Stage (or two packs sharing rule families) sees the
+ * same stacks, and each finding must still be reported once.
+ */
+const reportedByTemplate = new Map<string, { version: number; reported: Map<string, IamGuardrailsPack> }>();
+
+function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack): boolean {
+  const file = finding.resource.stack.input.templatePath;
+  if (!file) return false;
+  let version = 0;
+  try {
+    version = fs.statSync(file).mtimeMs;
+  } catch {
+    return false;
+  }
+  let entry = reportedByTemplate.get(file);
+  if (!entry || entry.version !== version) {
+    entry = { version, reported: new Map() };
+    reportedByTemplate.set(file, entry);
+  }
+  const key = `${finding.resource.logicalId}|${finding.ruleId}`;
+  const reporter = entry.reported.get(key);
+  if (reporter && reporter !== pack) return true;
+  entry.reported.set(key, pack);
+  return false;
 }
 
 /**
