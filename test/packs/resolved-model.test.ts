@@ -13,7 +13,9 @@ process.env.CDK_VALIDATION = 'false';
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
 /** `ruleName @ constructPath` for every violation of a report, sorted. */
-function located(report: { violations: Array<{ ruleName: string; severity?: string; violatingResources: Array<{ constructPath?: string }> }> }): string[] {
+type Violations = { violations: Array<{ ruleName: string; severity?: string; violatingResources: Array<{ constructPath?: string }> }> };
+
+function located(report: Violations): string[] {
   return report.violations.flatMap(v => v.violatingResources.map(r => `${v.severity} ${v.ruleName} @ ${r.constructPath}`)).sort();
 }
 
