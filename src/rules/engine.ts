@@ -4,9 +4,10 @@
  * outside the app, which value was unknown). Free of constructs, so packs, tests and tools that
  * read plain templates share it.
  */
-import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
 import { AppModel, POLICY_TYPES, ResourceModel } from '../model/app-model';
+import { assignmentKey, DEFAULT_ASSIGNMENT } from '../model/intrinsics';
 import { ResolvedResource } from '../model/resolved-resource';
 
 /** One finding of one rule on one resource. */
@@ -32,55 +33,64 @@ export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[])
 
 /** Runs the rules over one resource, under each of its variants. */
 export function evaluateResource(resource: ResourceModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
+  // Most resources of an app are not IAM: ask every rule once, under the default assignment,
+  // before looking for the conditions and parameters the resource varies by.
+  const probe = rules.map(rule => checkSafely(rule, new ResolvedResource(resource, DEFAULT_ASSIGNMENT)));
+  if (probe.every(r => r.result === NagRuleCompliance.NOT_APPLICABLE)) return [];
   const variants = resource.variants();
+  const reuseProbe = variants.length === 1 && assignmentKey(variants[0].assignment) === '';
   const out: RuleFinding[] = [];
-  for (const rule of rules) {
+  rules.forEach((rule, i) => {
     // Finding -> the labels of the variants it appears in.
     const seen = new Map<string | undefined, string[]>();
     let failure: string | undefined;
     for (const variant of variants) {
-      let result;
-      try {
-        result = rule.check(new ResolvedResource(resource, variant.assignment, variant.label));
-      } catch (error) {
-        failure ??= firstLine(error);
-        continue;
-      }
+      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, new ResolvedResource(resource, variant.assignment, variant.label));
+      failure ??= error;
       if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label);
       else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label);
     }
     if (failure !== undefined) {
       out.push({
-        rule,
-        resource,
-        ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
-        level: rule.level,
+        rule, resource, ruleId: `${RULE_ID_PREFIX}-${rule.id}`, level: rule.level,
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
     }
     for (const [finding, labels] of seen) {
-      const notes: string[] = [];
-      if (labels.length < variants.length) notes.push(`Only when ${labels.filter(l => l).join('; or when ')}.`);
-      if (finding?.includes('<?')) {
-        notes.push('A value in it is not known before deployment (a parameter without a default, an unknown list): it is read as unbounded.');
-      }
-      if (POLICY_TYPES.has(resource.type) && POLICY_FAMILIES.has(rule.family)) {
-        const outside = new ResolvedResource(resource, variants[0].assignment).targetsOutsideApp();
-        if (outside.length > 0) {
-          notes.push(`The policy is attached to ${outside.join(', ')}, outside this app: it is evaluated on its own, without that principal's other permissions.`);
-        }
-      }
       out.push({
-        rule,
-        resource,
-        finding,
-        level: rule.level,
+        rule, resource, finding, level: rule.level,
         ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
-        message: [rule.describe(finding), ...notes].join(' '),
+        message: [rule.describe(finding), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
       });
     }
-  }
+  });
   return out;
+}
+
+/** A rule's result, or the first line of what it threw: a rule that throws never stops the others. */
+function checkSafely(rule: GuardrailsRule, resource: ResolvedResource): { result?: NagRuleResult; error?: string } {
+  try {
+    return { result: rule.check(resource) };
+  } catch (error) {
+    return { error: firstLine(error) };
+  }
+}
+
+/** What a reader needs beyond the rule's message: the branch, an unknown value, a principal outside the app. */
+function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string | undefined, labels: string[], variantCount: number): string[] {
+  const notes: string[] = [];
+  if (labels.length < variantCount) notes.push(`Only when ${labels.filter(l => l).join('; or when ')}.`);
+  if (finding?.includes('<?')) {
+    notes.push('A value in it is not known before deployment (a parameter without a default, an unknown list): it is read as unbounded.');
+  }
+  if (POLICY_TYPES.has(resource.type) && POLICY_FAMILIES.has(rule.family)) {
+    const outside = new ResolvedResource(resource, DEFAULT_ASSIGNMENT).targetsOutsideApp();
+    if (outside.length > 0) {
+      notes.push(`The policy is attached to ${outside.join(', ')}, outside this app: `
+        + 'it is evaluated on its own, without that principal\'s other permissions.');
+    }
+  }
+  return notes;
 }
 
 function add(seen: Map<string | undefined, string[]>, finding: string | undefined, label: string): void {
