@@ -90,19 +90,29 @@ describe('LP2 service-wide on unbounded resources', () => {
     expect(run(serviceWideOnUnbounded, defaultPolicyOf(role))).toBe(COMPLIANT);
   });
 
-  test('tokens are bounded: parameters, imports, Fn::If', () => {
+  test('references are bounded: imports, and Fn::If whose branches are both specific', () => {
     const stack = newStack();
-    const param = new CfnParameter(stack, 'BucketArn');
-    const isProd = new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(param.valueAsString, 'prod') });
+    const isProd = new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(stack.region, 'eu-west-1') });
     const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
     role.addToPolicy(new iam.PolicyStatement({
       actions: ['s3:*'],
       resources: [
-        param.valueAsString, Fn.importValue('shared-bucket-arn'), `${Fn.importValue('shared-bucket-arn')}/*`,
+        Fn.importValue('shared-bucket-arn'), `${Fn.importValue('shared-bucket-arn')}/*`,
         Fn.conditionIf(isProd.logicalId, 'arn:aws:s3:::prod', 'arn:aws:s3:::dev').toString(),
       ],
     }));
     expect(run(serviceWideOnUnbounded, defaultPolicyOf(role))).toBe(COMPLIANT);
+  });
+
+  test('a parameter without a default is unknown, never a proof of safety; with a specific default it is bounded', () => {
+    const stack = newStack();
+    const unknown = new CfnParameter(stack, 'BucketArn');
+    const known = new CfnParameter(stack, 'KnownArn', { default: 'arn:aws:s3:::data' });
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: [known.valueAsString] }));
+    expect(run(serviceWideOnUnbounded, defaultPolicyOf(role))).toBe(COMPLIANT);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: [unknown.valueAsString] }));
+    expect(findings(serviceWideOnUnbounded, defaultPolicyOf(role))).toEqual(['Action::s3:*']);
   });
 });
 
