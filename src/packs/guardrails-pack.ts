@@ -57,14 +57,22 @@ export abstract class IamGuardrailsPack extends NagPack {
 
   /**
    * Validates the part of an app under `scope` directly (tests, or tools that hold the tree):
-   * synthesizes the app and reports the findings on resources under `scope`.
+   * synthesizes the app again (`force`) and reports the findings on resources under `scope`.
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
     const root = scope.node.root;
     if (!Stage.isStage(root)) throw new Error(`${this.name}: ${scope.node.path || 'the scope'} is not inside an App`);
-    const assembly = root.synth({ force: true, errorOnDuplicateSynth: false });
+    let directory: string;
+    try {
+      directory = root.synth({ force: true, errorOnDuplicateSynth: false }).directory;
+    } catch (error) {
+      // A validation plugin registered on the app (this pack, too) failed synthesis after the
+      // templates were written: they are what this method reads.
+      if (!/validation failed/i.test(String((error as Error).message)) || !fs.existsSync(path.join(root.outdir, 'manifest.json'))) throw error;
+      directory = root.outdir;
+    }
     const prefix = scope.node.path;
-    return this.reportOn(new AppModel(loadCloudAssembly(assembly.directory)), root,
+    return this.reportOn(new AppModel(loadCloudAssembly(directory)), root,
       f => prefix === '' || (f.constructPath ?? '').startsWith(`${prefix}/`) || f.constructPath === prefix);
   }
 
@@ -141,6 +149,8 @@ function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack): b
   }
   let entry = reportedByTemplate.get(file);
   if (!entry || entry.version !== version) {
+    // Each synthesis writes new templates; only the current ones matter (long test runs make many).
+    if (reportedByTemplate.size >= 10_000) reportedByTemplate.clear();
     entry = { version, reported: new Map() };
     reportedByTemplate.set(file, entry);
   }
