@@ -225,7 +225,7 @@ describe('policies and boundaries linked across the app', () => {
 });
 
 describe('L2-written resources get exactly the findings of the equivalent L1 template', () => {
-  test('service trust, Lazy wildcard, CfnJson conditions', () => {
+  test('service trust, Lazy wildcard, AWS managed policy by name and by ARN, missing boundary', () => {
     const app = new App();
     const l2 = new Stack(app, 'L2', { env: ENV });
     const l2role = new iam.Role(l2, 'Task', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
@@ -239,6 +239,11 @@ describe('L2-written resources get exactly the findings of the equivalent L1 tem
       roles: [l1role.ref],
       policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sqs:DeleteQueue', 'iam:PassRole'], Resource: '*' }] },
     });
+    // A group with an administrator-like AWS managed policy (LP9, a warning), written both ways.
+    new iam.Group(l2, 'Developers', { managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess')] });
+    new iam.CfnGroup(l1, 'Developers', {
+      managedPolicyArns: [Fn.join('', ['arn:', Fn.ref('AWS::Partition'), ':iam::aws:policy/PowerUserAccess'])],
+    });
     const report = new IamBestPracticesChecks().validateScope(app);
     const byStack = (prefix: string) => report.violations
       .filter(v => v.violatingResources.some(r => r.constructPath?.startsWith(`${prefix}/`)))
@@ -247,6 +252,8 @@ describe('L2-written resources get exactly the findings of the equivalent L1 tem
     expect(byStack('L2')).toEqual(expect.arrayContaining([
       'warning IamBestPractices-TR5[Principal::ecs-tasks.amazonaws.com]',
       'warning IamBestPractices-LP10[Action::sqs:DeleteQueue]',
+      'warning IamBestPractices-LP9[Policy::PowerUserAccess]',
+      'warning IamBestPractices-ID6',
       'error IamBestPractices-LP6[Action::iam:PassRole]',
     ]));
   });
