@@ -82,9 +82,12 @@ export abstract class IamGuardrailsPack extends NagPack {
   private reportOn(model: AppModel, root: IConstruct | undefined, include?: (r: PolicyViolatingResource) => boolean): PolicyValidationPluginReport {
     const constructs = new ConstructLocator(root);
     const grouped = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    // Locating a resource's construct costs a walk of the tree; it is needed only to read
+    // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
+    const locate = include !== undefined || constructs.hasAcknowledgments();
     for (const finding of evaluateRules(model, this.rules)) {
       if (reportedByAnotherPack(finding, this)) continue;
-      const node = constructs.find(finding.resource);
+      const node = locate ? constructs.find(finding.resource) : undefined;
       if (node && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
       const resource: PolicyViolatingResource = {
         constructPath: node?.node.path ?? finding.resource.cdkPath,
@@ -169,6 +172,11 @@ class ConstructLocator {
   private byTemplate?: Map<string, CfnResource>;
 
   constructor(private readonly root?: IConstruct) {}
+
+  /** Whether any construct of the tree carries an acknowledgment. */
+  public hasAcknowledgments(): boolean {
+    return this.root?.node.findAll().some(c => c.node.metadata.some(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)) ?? false;
+  }
 
   public find(resource: ResourceModel): CfnResource | undefined {
     if (!this.root) return undefined;
