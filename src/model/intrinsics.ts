@@ -48,6 +48,11 @@ export const EMPTY_SCOPE: TemplateScope = { parameters: {}, mappings: {} };
 const NO_VALUE = Symbol('AWS::NoValue');
 
 const MAX_DEPTH = 64;
+/**
+ * The longest string Fn::Join and Fn::Sub build. `${X}${X}` nested a few dozen times doubles a
+ * string each level: past this (a template is at most 1 MB) the value is unknown, not computed.
+ */
+const MAX_STRING_LENGTH = 1_000_000;
 const PSEUDO_PARAMETER = /^AWS::/;
 
 /** Evaluates a value under one assignment. Never throws; `AWS::NoValue` at the top gives undefined. */
@@ -78,10 +83,7 @@ export function dimensionsOf(value: unknown, scope: TemplateScope, into = new Ma
   const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 0 }];
   while (stack.length > 0) {
     const { v, d } = stack.pop()!;
-    if (d > MAX_DEPTH || v === null || typeof v !== 'object') {
-      if (typeof v === 'string' && v.includes('${')) addSubParameters(v, scope, into);
-      continue;
-    }
+    if (d > MAX_DEPTH || v === null || typeof v !== 'object') continue;
     if (Array.isArray(v)) {
       for (const item of v) stack.push({ v: item, d: d + 1 });
       continue;
@@ -95,8 +97,12 @@ export function dimensionsOf(value: unknown, scope: TemplateScope, into = new Ma
       } else if (keys[0] === 'Ref' && typeof arg === 'string') {
         addParameter(arg, scope, into);
       } else if (keys[0] === 'Fn::Sub') {
+        // The template's names are parameters unless the variable map defines them: walk only the map.
         const template = Array.isArray(arg) ? arg[0] : arg;
-        if (typeof template === 'string') addSubParameters(template, scope, into, Array.isArray(arg) && isRecord(arg[1]) ? arg[1] : undefined);
+        const variables = Array.isArray(arg) && isRecord(arg[1]) ? arg[1] : undefined;
+        if (typeof template === 'string') addSubParameters(template, scope, into, variables);
+        for (const variable of Object.values(variables ?? {})) stack.push({ v: variable, d: d + 2 });
+        continue;
       }
     }
     for (const key of keys) stack.push({ v: obj[key], d: d + 1 });
@@ -106,13 +112,13 @@ export function dimensionsOf(value: unknown, scope: TemplateScope, into = new Ma
 
 function addSubParameters(template: string, scope: TemplateScope, into: Map<string, Dimension>, variables?: { [key: string]: unknown }): void {
   for (const match of template.matchAll(/\$\{([^!}][^}]*)\}/g)) {
-    if (!variables || !(match[1] in variables)) addParameter(match[1], scope, into);
+    if (!variables || !Object.prototype.hasOwnProperty.call(variables, match[1])) addParameter(match[1], scope, into);
   }
 }
 
 function addParameter(name: string, scope: TemplateScope, into: Map<string, Dimension>): void {
-  const spec = scope.parameters[name];
-  if (!spec || scope.parameterValues?.[name] !== undefined || !Array.isArray(spec.AllowedValues)) return;
+  const spec = own(scope.parameters, name);
+  if (!isRecord(spec) || own(scope.parameterValues, name) !== undefined || !Array.isArray(spec.AllowedValues)) return;
   const values = spec.AllowedValues.filter(v => typeof v === 'string' || typeof v === 'number').map(String);
   if (values.length > 1) into.set(`parameter:${name}`, { kind: 'parameter', name, values });
 }
@@ -222,16 +228,20 @@ class Evaluator {
   private ref(name: string, depth: number): unknown {
     if (name === 'AWS::NoValue') return NO_VALUE;
     if (PSEUDO_PARAMETER.test(name)) return `<${name}>`;
-    const given = this.scope.parameterValues?.[name];
+    const given = own(this.scope.parameterValues, name);
     if (given !== undefined) return given;
-    const spec = this.scope.parameters[name];
-    if (!spec) return `<${name}>`;
+    const spec = own(this.scope.parameters, name);
+    if (!isRecord(spec)) return `<${name}>`;
     const chosen = this.assignment.parameters.get(name);
     const type = typeof spec.Type === 'string' ? spec.Type : 'String';
     // An SSM parameter type's default is the parameter's name, not its value.
     if (type.startsWith('AWS::SSM::Parameter::')) return `<?Parameter:${name}>`;
     const raw = chosen ?? (Array.isArray(spec.AllowedValues) && spec.AllowedValues.length === 1 ? spec.AllowedValues[0] : spec.Default);
-    if (raw === undefined || raw === null) return type.startsWith('List<') || type === 'CommaDelimitedList' ? [`<?Parameter:${name}>`] : `<?Parameter:${name}>`;
+    // A default or allowed value is a literal: anything else (an intrinsic, a list) is not a value
+    // CloudFormation accepts, and following it could loop (a default that refers to itself).
+    if (raw === undefined || raw === null || typeof raw === 'object') {
+      return type.startsWith('List<') || type === 'CommaDelimitedList' ? [`<?Parameter:${name}>`] : `<?Parameter:${name}>`;
+    }
     const text = this.value(raw, depth);
     if ((type.startsWith('List<') || type === 'CommaDelimitedList') && typeof text === 'string') return text.split(',').map(s => s.trim());
     return typeof text === 'number' || typeof text === 'boolean' ? String(text) : text;
@@ -270,7 +280,7 @@ class Evaluator {
     if (!Array.isArray(arg) || typeof arg[0] !== 'string') return '<?Fn::Join>';
     const parts = this.list(arg[1], depth);
     if (!parts) return '<?Fn::Join>';
-    return parts.map(p => (typeof p === 'string' ? p : typeof p === 'number' || typeof p === 'boolean' ? String(p) : '<?Unresolvable>')).join(arg[0]);
+    return capped(parts.map(p => (typeof p === 'string' ? p : typeof p === 'number' || typeof p === 'boolean' ? String(p) : '<?Unresolvable>')).join(arg[0]));
   }
 
   private sub(arg: unknown, depth: number): string {
@@ -281,25 +291,42 @@ class Evaluator {
       if (isRecord(arg[1])) variables = arg[1];
     }
     if (typeof template !== 'string') return '<?Fn::Sub>';
-    return template.replace(/\$\{(!?)([^}]*)\}/g, (_match, literal: string, name: string) => {
-      // `${!Name}` is CloudFormation's escape for a literal `${Name}` (IAM policy variables).
-      if (literal) return '${' + name + '}';
+    // Each name is evaluated once however often it appears: `${X}${X}` nested must not be exponential.
+    const values = new Map<string, string>();
+    const valueOf = (name: string): string => {
       if (Object.prototype.hasOwnProperty.call(variables, name)) return this.text(variables[name], depth);
+      if (/^Token\[[^\]]*\]$/.test(name)) return '<?Token>';
       const dot = name.indexOf('.');
       if (dot > 0 && !PSEUDO_PARAMETER.test(name)) {
         return this.text({ 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] }, depth);
       }
       if (PSEUDO_PARAMETER.test(name) || /^[A-Za-z0-9]+$/.test(name)) return this.text({ Ref: name }, depth);
       return '${' + name + '}';
+    };
+    let length = 0;
+    let tooLong = false;
+    const out = template.replace(/\$\{(!?)([^}]*)\}/g, (_match, literal: string, name: string) => {
+      // `${!Name}` is CloudFormation's escape for a literal `${Name}` (IAM policy variables).
+      if (literal) return '${' + name + '}';
+      if (tooLong) return '';
+      let value = values.get(name);
+      if (value === undefined) {
+        value = valueOf(name);
+        values.set(name, value);
+      }
+      length += value.length;
+      tooLong = length > MAX_STRING_LENGTH;
+      return value;
     });
+    return tooLong ? '<?TooLong>' : capped(out);
   }
 
   private select(arg: unknown, depth: number): unknown {
     if (!Array.isArray(arg) || arg.length !== 2) return '<?Fn::Select>';
     const index = Number(this.value(arg[0], depth));
-    const list = this.list(arg[1], depth);
-    if (list && Number.isInteger(index) && index >= 0 && index < list.length) return list[index];
     const source = this.value(arg[1], depth);
+    const list = Array.isArray(source) ? source : undefined;
+    if (list && Number.isInteger(index) && index >= 0 && index < list.length) return list[index];
     // Selecting from a list CloudFormation computes (availability zones, a split ARN) gives one
     // specific value; from an unknown list, an unknown one.
     return typeof source === 'string' && !hasUnknown(source) ? `<Fn::Select:${index}:${source.replace(/[<>]/g, '')}>` : '<?Fn::Select>';
@@ -309,36 +336,37 @@ class Evaluator {
     if (!Array.isArray(arg) || typeof arg[0] !== 'string' || arg[0] === '') return '<?Fn::Split>';
     const source = this.value(arg[1], depth);
     if (typeof source !== 'string') return '<?Fn::Split>';
-    // Placeholders may contain the separator (`<AWS::Partition>`): split around them.
-    const masked: string[] = [];
-    const text = source.replace(/<[^<>]*>/g, m => `\u0000${masked.push(m) - 1}\u0000`);
-    if (text.includes(arg[0]) || masked.length === 0) {
-      return text.split(arg[0]).map(part => part.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => masked[Number(i)]));
-    }
-    // A placeholder that CloudFormation will split: the parts are specific but not known here.
-    return [source];
+    return splitAroundPlaceholders(source, arg[0]);
   }
 
   private findInMap(arg: unknown, depth: number): unknown {
     if (!Array.isArray(arg) || arg.length < 3) return '<?Fn::FindInMap>';
     const [mapName, first, second] = [this.value(arg[0], depth), this.value(arg[1], depth), this.value(arg[2], depth)];
-    const map = typeof mapName === 'string' ? this.scope.mappings[mapName] : undefined;
-    if (!isRecord(map)) return arg.length > 3 ? this.value((arg[3] as { DefaultValue?: unknown })?.DefaultValue, depth) : '<?Fn::FindInMap>';
+    // With the AWS::LanguageExtensions transform, a DefaultValue is used when a key is missing.
+    const options = arg[3];
+    const hasDefault = isRecord(options) && Object.prototype.hasOwnProperty.call(options, 'DefaultValue');
+    const map = typeof mapName === 'string' ? own(this.scope.mappings, mapName) : undefined;
+    if (!isRecord(map)) return hasDefault ? this.value(options.DefaultValue, depth) : '<?Fn::FindInMap>';
+    const known = (key: unknown): key is string => typeof key === 'string' && !key.includes('<');
     const candidates: unknown[] = [];
     for (const [k1, level] of Object.entries(map)) {
-      if (typeof first === 'string' && !first.includes('<') && k1 !== first) continue;
+      if (known(first) && k1 !== first) continue;
       if (!isRecord(level)) continue;
       for (const [k2, v] of Object.entries(level)) {
-        if (typeof second === 'string' && !second.includes('<') && k2 !== second) continue;
+        if (known(second) && k2 !== second) continue;
         candidates.push(v);
       }
     }
+    // A key known only at deploy time may be missing from the map: then the default is taken.
+    if (hasDefault && (candidates.length === 0 || !known(first) || !known(second))) candidates.push(options.DefaultValue);
     if (candidates.length === 0) return '<?Fn::FindInMap>';
     const distinct = new Set(candidates.map(c => JSON.stringify(c)));
     if (distinct.size === 1) return this.value(candidates[0], depth);
     // The key is only known at deploy time (usually the region): the value is one of the
-    // author's constants; it is unknown only if one of them is a wildcard.
-    const wild = candidates.some(c => typeof c === 'string' && (c.includes('*') || c.includes('?')));
+    // author's constants; it is unknown only if one of them is (or holds) a wildcard or an unknown.
+    // (Read as written: evaluating every candidate of a map whose values refer to the map again
+    // would be exponential.)
+    const wild = candidates.some(c => holdsWildcard(c, depth));
     return wild ? `<?Fn::FindInMap:${mapName}>` : `<Fn::FindInMap:${mapName}>`;
   }
 
@@ -348,6 +376,46 @@ class Evaluator {
     const imported = this.scope.importValue?.(name);
     return imported !== undefined ? imported : `<ImportValue:${name.replace(/[<>]/g, '')}>`;
   }
+}
+
+/** A string built past {@link MAX_STRING_LENGTH} is not computed: it is unknown. */
+function capped(text: string): string {
+  return text.length > MAX_STRING_LENGTH ? '<?TooLong>' : text;
+}
+
+/**
+ * Splits on a separator outside placeholders: placeholders may contain it (`<AWS::Partition>` and
+ * ':'). A placeholder is one value; if CloudFormation splits inside it, the parts are specific
+ * values that are not known here, so it stays whole.
+ */
+function splitAroundPlaceholders(source: string, separator: string): string[] {
+  const parts: string[] = [''];
+  const placeholder = /<[^<>]*>/g;
+  let last = 0;
+  const addText = (text: string) => {
+    const pieces = text.split(separator);
+    parts[parts.length - 1] += pieces[0];
+    for (let i = 1; i < pieces.length; i++) parts.push(pieces[i]);
+  };
+  for (const match of source.matchAll(placeholder)) {
+    addText(source.slice(last, match.index));
+    parts[parts.length - 1] += match[0];
+    last = match.index! + match[0].length;
+  }
+  addText(source.slice(last));
+  return parts;
+}
+
+/** Whether a value, as written, holds a wildcard or an unknown anywhere. */
+function holdsWildcard(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('*') || value.includes('?');
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(v => holdsWildcard(v, depth + 1));
+}
+
+/** A property of a record, never one inherited from Object.prototype (`constructor`, `__proto__`). */
+function own(record: { readonly [key: string]: unknown } | undefined, key: string): unknown {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
 function isIntrinsicKey(key: string): boolean {
