@@ -90,6 +90,8 @@ export class StackModel implements TemplateScope {
   public readonly mappings: { readonly [name: string]: unknown };
   public parameterValues?: { [name: string]: unknown };
   public readonly outputs: { readonly [name: string]: unknown };
+  /** CfnJson values being read, to stop at a value that refers to itself. */
+  private readonly readingJson = new Set<string>();
 
   constructor(public readonly app: AppModel, public readonly input: StackTemplateInput) {
     const template = isRecord(input.template) ? input.template : {};
@@ -116,16 +118,23 @@ export class StackModel implements TemplateScope {
     const resource = this.resources.get(logicalId);
     // CDK's CfnJson renders a JSON value (e.g. IRSA trust conditions keyed by the OIDC issuer) as
     // a custom resource attribute: read it from the resource's own Value.
-    if (resource?.type === 'Custom::AWSCDKCfnJson' && attribute === 'Value') {
+    if (resource?.type !== 'Custom::AWSCDKCfnJson' || attribute !== 'Value') return undefined;
+    const key = `${logicalId}#${assignmentKey(assignment)}`;
+    // A Value that refers to itself (directly or through another CfnJson) cannot deploy: leave it a reference.
+    if (this.readingJson.has(key)) return undefined;
+    this.readingJson.add(key);
+    try {
       const value = resource.propertiesUnder(assignment).Value;
       if (typeof value !== 'string') return value;
       try {
-        return JSON.parse(value);
+        // Parsed text is not depth-limited like evaluated values: bound it the same way.
+        return limitDepth(JSON.parse(value), 0);
       } catch {
         return value;
       }
+    } finally {
+      this.readingJson.delete(key);
     }
-    return undefined;
   };
 
   /** Evaluates a value of this template under an assignment. */
@@ -261,23 +270,26 @@ export class AppModel {
    * resource of the given type anywhere in the app.
    */
   public target(from: StackModel, value: unknown, type: string): Target {
-    const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+    const text = typeof value === 'string' ? value : textOf(value);
     const ref = this.referenced(from, value);
     if (ref) return ref.resource.type === type ? { resource: ref.resource, text } : { text };
     if (typeof value !== 'string' || value.includes('<?')) return { text };
     let name = value;
     let nameType = type;
+    let account: string | undefined;
     const arn = /^arn:(?:<[^<>]*>|[^:]*):iam::(<[^<>]*>|[^:]*):([a-z-]+)\/(.*)$/.exec(value);
     if (arn) {
       if (arn[1] === 'aws' && arn[2] === 'policy') return { text, awsManagedPolicy: arn[3] };
       nameType = ARN_RESOURCE_TYPE[arn[2]] ?? '';
       name = arn[3].slice(arn[3].lastIndexOf('/') + 1);
+      if (/^\d{12}$/.test(arn[1])) account = arn[1];
     } else if (value.includes(':') || value.includes('/')) {
       return { text };
     }
     if (nameType !== type) return { text };
-    const hits = (this.byName.get(`${type}|${name.toLowerCase()}`) ?? []);
-    return hits.length === 1 ? { resource: hits[0], text } : { text };
+    const hits = this.byName.get(`${type}|${name.toLowerCase()}`) ?? [];
+    const hit = closestByName(hits, from, account);
+    return hit ? { resource: hit, text } : { text };
   }
 
   /** Policy resources attached to a principal (by their Roles/Users/Groups or *Name). */
@@ -409,6 +421,54 @@ export class AppModel {
     const list = this.groupsOfUser.get(user) ?? [];
     if (!list.some(t => t.text === group.text && t.resource === group.resource)) list.push(group);
     this.groupsOfUser.set(user, list);
+  }
+}
+
+/**
+ * Of the resources of the app with a name, the one a name written in `from` means: names are
+ * unique per account, so an app whose Stages deploy to several accounts may hold one per Stage.
+ * The same stack's, else the same Stage's (assembly directory), else the same account's; none
+ * when that leaves several. An ARN with a concrete account never names another account's.
+ */
+function closestByName(hits: readonly ResourceModel[], from: StackModel, arnAccount?: string): ResourceModel | undefined {
+  const concrete = (account: string | undefined) => (account && /^\d{12}$/.test(account) ? account : undefined);
+  let candidates = hits;
+  if (arnAccount) candidates = candidates.filter(h => (concrete(h.stack.account) ?? arnAccount) === arnAccount);
+  if (candidates.length <= 1) return candidates[0];
+  const dirOf = (stack: StackModel) => stack.input.templatePath?.replace(/[\\/][^\\/]*$/, '');
+  const narrowings: Array<(h: ResourceModel) => boolean> = [
+    h => h.stack === from,
+    h => dirOf(h.stack) !== undefined && dirOf(h.stack) === dirOf(from),
+    h => concrete(h.stack.account) !== undefined && concrete(h.stack.account) === concrete(arnAccount ?? from.account),
+  ];
+  for (const narrowing of narrowings) {
+    const narrowed = candidates.filter(narrowing);
+    if (narrowed.length === 1) return narrowed[0];
+  }
+  return undefined;
+}
+
+const MAX_JSON_DEPTH = 64;
+
+/** A copy of parsed JSON with what lies deeper than evaluated values may be replaced by `<?TooDeep>`. */
+function limitDepth(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_JSON_DEPTH) return '<?TooDeep>';
+  if (Array.isArray(value)) return value.map(v => limitDepth(v, depth + 1));
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(value)) {
+    // defineProperty: a `__proto__` key stays a key.
+    Object.defineProperty(out, k, { value: limitDepth(v, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** How a non-string value was written, for messages; never throws. */
+function textOf(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '<?Unresolvable>';
   }
 }
 
