@@ -52,13 +52,19 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
     }
     if (failure !== undefined) {
       out.push({
-        rule, resource, ruleId: `${RULE_ID_PREFIX}-${rule.id}`, level: rule.level,
+        rule,
+        resource,
+        ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
+        level: rule.level,
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
     }
     for (const [finding, labels] of seen) {
       out.push({
-        rule, resource, finding, level: rule.level,
+        rule,
+        resource,
+        finding,
+        level: rule.level,
         ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
         message: [rule.describe(finding), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
       });
@@ -80,8 +86,11 @@ function checkSafely(rule: GuardrailsRule, resource: ResolvedResource): { result
 function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string | undefined, labels: string[], variantCount: number): string[] {
   const notes: string[] = [];
   if (labels.length < variantCount) notes.push(`Only when ${labels.filter(l => l).join('; or when ')}.`);
-  if (finding?.includes('<?')) {
-    notes.push('A value in it is not known before deployment (a parameter without a default, an unknown list): it is read as unbounded.');
+  const unknowns = finding?.includes('<?') ? [] : unknownValuesOf(resource);
+  if (finding?.includes('<?') || unknowns.length > 0) {
+    const which = unknowns.length > 0 ? ` (${unknowns.slice(0, 3).join(', ')}${unknowns.length > 3 ? ', ...' : ''})` : '';
+    notes.push(`It depends on a value not known before deployment${which}, such as a parameter without a default: `
+      + 'that value is read as unbounded.');
   }
   if (POLICY_TYPES.has(resource.type) && POLICY_FAMILIES.has(rule.family)) {
     const outside = new ResolvedResource(resource, DEFAULT_ASSIGNMENT).targetsOutsideApp();
@@ -91,6 +100,25 @@ function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string 
     }
   }
   return notes;
+}
+
+/** The values of a resource nobody knows before deployment (`<?Parameter:Name>`), at most a few. */
+function unknownValuesOf(resource: ResourceModel): string[] {
+  return resource.memo('unknown-values', () => {
+    const found = new Set<string>();
+    const pending: unknown[] = [resource.propertiesUnder(DEFAULT_ASSIGNMENT)];
+    while (pending.length > 0 && found.size < 10) {
+      const value = pending.pop();
+      if (typeof value === 'string') {
+        for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
+      } else if (Array.isArray(value)) {
+        pending.push(...value);
+      } else if (value !== null && typeof value === 'object') {
+        pending.push(...Object.values(value));
+      }
+    }
+    return [...found];
+  });
 }
 
 function add(seen: Map<string | undefined, string[]>, finding: string | undefined, label: string): void {

@@ -131,12 +131,8 @@ describe('parameters', () => {
     find(unknownPassRole(), 'Policy', `${RULE_ID_PREFIX}-LP6[Action::iam:PassRole]`);
   });
 
-  // KNOWN GAP (src/rules/engine.ts, outside src/model): the engine adds its "not known before
-  // deployment" note only when the finding text holds `<?`, and the LP6 finding is the bare
-  // `Action::iam:PassRole`, so the unknown Resource that caused it is not mentioned. This test
-  // documents the expected message; when the engine says so, jest reports it and `.failing`
-  // should be removed.
-  test.failing('the LP6 message says the value is unknown before deployment', () => {
+  // The finding names only the action; the message names the unknown value it depends on.
+  test('the LP6 message says the value is unknown before deployment', () => {
     expect(find(unknownPassRole(), 'Policy', `${RULE_ID_PREFIX}-LP6[Action::iam:PassRole]`).message).toMatch(/not known before deployment/);
   });
 
