@@ -85,8 +85,9 @@ export abstract class IamGuardrailsPack extends NagPack {
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
     const locate = include !== undefined || constructs.hasAcknowledgments();
+    const registered = registeredPacks(root);
     for (const finding of evaluateRules(model, this.rules)) {
-      if (reportedByAnotherPack(finding, this)) continue;
+      if (registered.has(this) && reportedByAnotherPack(finding, this, registered)) continue;
       const node = locate ? constructs.find(finding.resource) : undefined;
       if (node && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
       const resource: PolicyViolatingResource = {
@@ -141,7 +142,7 @@ export abstract class IamGuardrailsPack extends NagPack {
  */
 const reportedByTemplate = new Map<string, { version: number; reported: Map<string, IamGuardrailsPack> }>();
 
-function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack): boolean {
+function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, registered: ReadonlySet<IamGuardrailsPack>): boolean {
   const file = finding.resource.stack.input.templatePath;
   if (!file) return false;
   let version = 0;
@@ -159,9 +160,26 @@ function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack): b
   }
   const key = `${finding.resource.logicalId}|${finding.ruleId}`;
   const reporter = entry.reported.get(key);
-  if (reporter && reporter !== pack) return true;
+  if (reporter && reporter !== pack && registered.has(reporter)) return true;
   entry.reported.set(key, pack);
   return false;
+}
+
+/**
+ * The packs of this library registered as validation plugins on the app or any of its Stages:
+ * only they take part in one synthesis, so only among them is a finding reported once. (A tool
+ * that calls `validate` itself always gets every finding.) Read from the Stages' plugin lists,
+ * which aws-cdk-lib keeps in `_validationPlugins`; without them, nothing is deduplicated.
+ */
+function registeredPacks(root: IConstruct | undefined): ReadonlySet<IamGuardrailsPack> {
+  const packs = new Set<IamGuardrailsPack>();
+  if (!root) return packs;
+  for (const construct of root.node.findAll()) {
+    if (!Stage.isStage(construct)) continue;
+    const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
+    for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) packs.add(plugin);
+  }
+  return packs;
 }
 
 /**

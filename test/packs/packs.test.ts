@@ -184,6 +184,15 @@ describe('as a validation plugin', () => {
     ]);
   });
 
+  test('a tool validating the same templates with two packs of its own gets every finding from each', () => {
+    const { app } = insecureApp();
+    const file = app.synth().getStackByName('Insecure').templateFullPath;
+    const context = { appConstruct: app, templatePaths: [file], stackTemplates: [{ stackConstructPath: 'Insecure', templatePath: file }] } as never;
+    const first = ruleNames(new IamBestPracticesChecks().validate(context));
+    expect(first).toContain('IamBestPractices-LP6[Action::iam:PassRole]');
+    expect(ruleNames(new IamBestPracticesChecks().validate(context))).toEqual(first);
+  });
+
   test('without the construct tree at all, the templates are still checked', () => {
     const { app } = insecureApp();
     const file = app.synth().getStackByName('Insecure').templateFullPath;
