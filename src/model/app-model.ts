@@ -90,6 +90,8 @@ export class StackModel implements TemplateScope {
   public readonly mappings: { readonly [name: string]: unknown };
   public parameterValues?: { [name: string]: unknown };
   public readonly outputs: { readonly [name: string]: unknown };
+  /** Whether the template declares conditions or parameters with several allowed values. */
+  public readonly mayVary: boolean;
   /** CfnJson values being read, to stop at a value that refers to itself. */
   private readonly readingJson = new Set<string>();
 
@@ -98,6 +100,8 @@ export class StackModel implements TemplateScope {
     this.parameters = isRecord(template.Parameters) ? template.Parameters as { [name: string]: ParameterSpec } : {};
     this.mappings = isRecord(template.Mappings) ? template.Mappings : {};
     this.outputs = isRecord(template.Outputs) ? template.Outputs : {};
+    this.mayVary = (isRecord(template.Conditions) && Object.keys(template.Conditions).length > 0)
+      || Object.values(this.parameters).some(p => isRecord(p) && Array.isArray(p.AllowedValues) && p.AllowedValues.length > 1);
     const resources = isRecord(template.Resources) ? template.Resources : {};
     for (const [logicalId, resource] of Object.entries(resources)) {
       if (isRecord(resource) && typeof resource.Type === 'string') this.resources.set(logicalId, new ResourceModel(this, logicalId, resource));
@@ -190,7 +194,9 @@ export class ResourceModel {
 
   /** The conditions and enumerable parameters the resource's own properties depend on. */
   public ownDimensions(): Map<string, Dimension> {
-    this.ownDimensionList ??= dimensionsOf(this.raw, this.stack);
+    // Fn::If needs a declared condition, and only a parameter with several allowed values is
+    // enumerated: a template with neither (most CDK templates) varies by nothing.
+    this.ownDimensionList ??= this.stack.mayVary ? dimensionsOf(this.raw, this.stack) : new Map();
     return this.ownDimensionList;
   }
 
