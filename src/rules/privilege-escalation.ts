@@ -5,6 +5,7 @@
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
+import { PolicyDocument } from '../policy/document';
 import { EscalationCategory, ESCALATION_ROWS, EscalationMatch } from '../policy/escalation';
 import { escalationPaths } from '../policy/permissions';
 
@@ -14,9 +15,39 @@ import { escalationPaths } from '../policy/permissions';
  * app (or to none), over that policy alone.
  */
 function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
-  if (PRINCIPAL_TYPES.has(r.type)) return r.memo('escalation', () => escalationPaths(r.grants(), r.boundary()));
+  if (PRINCIPAL_TYPES.has(r.type)) return r.memo('escalation', () => sharedEscalationPaths(r.grants(), r.boundary()));
   if (!POLICY_TYPES.has(r.type)) return undefined;
   return r.memo('escalation', () => (r.isEvaluatedAlone() ? escalationPaths([r.document()]) : []));
+}
+
+const documentIds = new WeakMap<PolicyDocument, number>();
+let lastDocumentId = 0;
+const ESCALATIONS = new Map<string, EscalationMatch[]>();
+const MAX_CACHED_ESCALATIONS = 10_000;
+
+/**
+ * Escalation paths of a set of documents, computed once per set: principals that share their
+ * managed policies (ten roles per policy, or 300 roles attached to one large policy) share the
+ * answer. Documents are the model's own objects, memoized per policy resource, so identity is
+ * the key.
+ */
+function sharedEscalationPaths(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationMatch[] {
+  const idOf = (doc: PolicyDocument) => {
+    let id = documentIds.get(doc);
+    if (id === undefined) {
+      id = ++lastDocumentId;
+      documentIds.set(doc, id);
+    }
+    return id;
+  };
+  const key = `${grants.map(idOf).join(',')}|${boundary ? boundary.map(idOf).join(',') : '-'}`;
+  let paths = ESCALATIONS.get(key);
+  if (!paths) {
+    if (ESCALATIONS.size >= MAX_CACHED_ESCALATIONS) ESCALATIONS.clear();
+    paths = escalationPaths(grants, boundary);
+    ESCALATIONS.set(key, paths);
+  }
+  return paths;
 }
 
 function escalationFinding(match: EscalationMatch): string {
