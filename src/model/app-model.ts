@@ -9,6 +9,7 @@
 import {
   Assignment, assignmentKey, DEFAULT_ASSIGNMENT, Dimension, dimensionsOf, evaluate, ParameterSpec, TemplateScope, Variant, variantsOf,
 } from './intrinsics';
+import { isObject } from '../policy/document';
 
 export type Properties = { readonly [key: string]: unknown };
 
@@ -70,9 +71,8 @@ export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export function isRecord(value: unknown): value is { [key: string]: unknown } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+/** A JSON object (not a list, not null). */
+export const isRecord = isObject;
 
 /** What a principal, policy or boundary value points at. */
 export interface Target {

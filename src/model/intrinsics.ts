@@ -13,6 +13,8 @@
  * `variantsOf`), so every branch is analysed. `AWS::NoValue` removes the field or list item.
  */
 
+import { isObject as isRecord } from '../policy/document';
+
 /** How a template's parameters, mappings and imports are read. */
 export interface TemplateScope {
   readonly parameters: { readonly [name: string]: ParameterSpec };
@@ -422,6 +424,3 @@ function isIntrinsicKey(key: string): boolean {
   return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::');
 }
 
-function isRecord(value: unknown): value is { [key: string]: unknown } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
