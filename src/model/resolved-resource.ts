@@ -49,7 +49,7 @@ export class ResolvedResource {
 
   /** The normalized document of a policy resource (Policy, ManagedPolicy, *Policy). */
   public document(): PolicyDocument {
-    return this.memo('document', () => normalizePolicyDocument(this.properties.PolicyDocument));
+    return this.memo('document', () => sharedDocument(this.properties.PolicyDocument));
   }
 
   /** The same resource model's view of another resource, under this assignment. */
@@ -74,7 +74,7 @@ export class ResolvedResource {
       const seen = new Set<ResourceModel>();
       const addOwn = (principal: ResolvedResource) => {
         for (const inline of asList(principal.properties.Policies)) {
-          if (isRecord(inline)) docs.push(normalizePolicyDocument(inline.PolicyDocument));
+          if (isRecord(inline)) docs.push(sharedDocument(inline.PolicyDocument));
         }
         const policies = [
           ...asList(principal.properties.ManagedPolicyArns).map(arn => principal.target(arn, IAM_TYPES.managedPolicy).resource),
@@ -129,6 +129,30 @@ export class ResolvedResource {
     if (targets.length === 0) return !this.model.isReferencedAsManagedPolicy(this.resource);
     return targets.some(t => !t.resource);
   }
+}
+
+const DOCUMENTS = new Map<string, PolicyDocument>();
+const MAX_CACHED_DOCUMENTS = 10_000;
+
+/**
+ * The normalized document of an evaluated policy, one object per content: apps repeat the same
+ * grants many times (every role CDK grants the same bucket gets the same statements), and the
+ * analyses memoize by document object.
+ */
+export function sharedDocument(raw: unknown): PolicyDocument {
+  let key: string;
+  try {
+    key = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '';
+  } catch {
+    return normalizePolicyDocument(raw);
+  }
+  let doc = DOCUMENTS.get(key);
+  if (!doc) {
+    if (DOCUMENTS.size >= MAX_CACHED_DOCUMENTS) DOCUMENTS.clear();
+    doc = normalizePolicyDocument(raw);
+    DOCUMENTS.set(key, doc);
+  }
+  return doc;
 }
 
 /** Every resource of the model under each of its variants. */

@@ -47,17 +47,24 @@ export interface LeastPrivilegeOptions {
 export function analyzeLeastPrivilege(doc: PolicyDocument, options: LeastPrivilegeOptions = {}): LeastPrivilegeFindings {
   // Apps repeat the same documents many times over (every role CDK grants the same bucket and
   // table gets the same statements); the analysis is a pure function of the document.
+  const byObject = options.boundaryOnly ? ANALYSES_OF_BOUNDARY_OBJECTS : ANALYSES_OF_OBJECTS;
+  const known = byObject.get(doc);
+  if (known) return known;
   const key = JSON.stringify([doc.statements, options.boundaryOnly === true]);
   const cached = ANALYSES.get(key);
   if (cached) return cached;
   if (ANALYSES.size >= MAX_CACHED_ANALYSES) ANALYSES.clear();
   const findings = analyzeUncached(doc, options);
   ANALYSES.set(key, findings);
+  byObject.set(doc, findings);
   return findings;
 }
 
 const MAX_CACHED_ANALYSES = 10_000;
 const ANALYSES = new Map<string, LeastPrivilegeFindings>();
+// The app model hands the same document object to every resource with the same content: no key to build then.
+const ANALYSES_OF_OBJECTS = new WeakMap<PolicyDocument, LeastPrivilegeFindings>();
+const ANALYSES_OF_BOUNDARY_OBJECTS = new WeakMap<PolicyDocument, LeastPrivilegeFindings>();
 
 function analyzeUncached(doc: PolicyDocument, options: LeastPrivilegeOptions): LeastPrivilegeFindings {
   const catalog = ActionCatalog.get();

@@ -5,4 +5,4 @@
  */
 export { asList, IAM_TYPES, isRecord, POLICY_TYPES, PRINCIPAL_TYPES } from '../model/app-model';
 export type { Properties } from '../model/app-model';
-export { ResolvedResource } from '../model/resolved-resource';
+export { ResolvedResource, sharedDocument } from '../model/resolved-resource';

@@ -35,21 +35,23 @@ export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[])
 export function evaluateResource(resource: ResourceModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
   // Most resources of an app are not IAM: ask every rule once, under the default assignment,
   // before looking for the conditions and parameters the resource varies by.
-  const probe = rules.map(rule => checkSafely(rule, new ResolvedResource(resource, DEFAULT_ASSIGNMENT)));
+  const byDefault = new ResolvedResource(resource, DEFAULT_ASSIGNMENT);
+  const probe = rules.map(rule => checkSafely(rule, byDefault));
   if (probe.every(r => r.result === NagRuleCompliance.NOT_APPLICABLE)) return [];
   const variants = resource.variants();
   const reuseProbe = variants.length === 1 && assignmentKey(variants[0].assignment) === '';
+  const views = reuseProbe ? [] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
   const out: RuleFinding[] = [];
   rules.forEach((rule, i) => {
     // Finding -> the labels of the variants it appears in.
     const seen = new Map<string | undefined, string[]>();
     let failure: string | undefined;
-    for (const variant of variants) {
-      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, new ResolvedResource(resource, variant.assignment, variant.label));
+    variants.forEach((variant, v) => {
+      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, views[v]);
       failure ??= error;
       if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label);
       else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label);
-    }
+    });
     if (failure !== undefined) {
       out.push({
         rule,

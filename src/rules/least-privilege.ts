@@ -2,9 +2,8 @@
  * Least-privilege rules (LP): what identity policies allow, statement by statement.
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, IAM_TYPES, isRecord, POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
+import { asList, IAM_TYPES, isRecord, POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource, sharedDocument } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
-import { normalizePolicyDocument } from '../policy/document';
 import { analyzeLeastPrivilege, LeastPrivilegeFindings, NO_LEAST_PRIVILEGE_FINDINGS } from '../policy/least-privilege';
 
 /** Least-privilege findings of every identity policy a resource holds, once per resource and variant. */
@@ -14,7 +13,7 @@ function leastPrivilegeOf(r: ResolvedResource): LeastPrivilegeFindings | undefin
     if (PRINCIPAL_TYPES.has(r.type)) {
       const parts = asList(r.properties.Policies)
         .filter(isRecord)
-        .map(p => analyzeLeastPrivilege(normalizePolicyDocument(p.PolicyDocument)));
+        .map(p => analyzeLeastPrivilege(sharedDocument(p.PolicyDocument)));
       return merge(parts);
     }
     // A managed policy used only as a permissions boundary is a ceiling, not a grant.
