@@ -14,7 +14,7 @@ import { RuleFamily } from '../rules/rule';
  */
 export class IamBestPracticesChecks extends IamGuardrailsPack {
   /**
-   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
    * @param props cdk-nag pack options (verbose messages)
    */
   constructor(scope?: IConstruct, props?: NagPackProps) {
@@ -29,7 +29,7 @@ export class IamBestPracticesChecks extends IamGuardrailsPack {
  */
 export class IamLeastPrivilegeChecks extends IamGuardrailsPack {
   /**
-   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
    * @param props cdk-nag pack options (verbose messages)
    */
   constructor(scope?: IConstruct, props?: NagPackProps) {
@@ -42,7 +42,7 @@ export class IamLeastPrivilegeChecks extends IamGuardrailsPack {
  */
 export class IamIdentityChecks extends IamGuardrailsPack {
   /**
-   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
    * @param props cdk-nag pack options (verbose messages)
    */
   constructor(scope?: IConstruct, props?: NagPackProps) {
@@ -55,7 +55,7 @@ export class IamIdentityChecks extends IamGuardrailsPack {
  */
 export class IamTrustChecks extends IamGuardrailsPack {
   /**
-   * @param scope the app (or stage) the pack is registered on; needed for warning-level rules
+   * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
    * @param props cdk-nag pack options (verbose messages)
    */
   constructor(scope?: IConstruct, props?: NagPackProps) {
