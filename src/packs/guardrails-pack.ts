@@ -84,8 +84,9 @@ export abstract class IamGuardrailsPack extends NagPack {
     const grouped = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
-    const locate = include !== undefined || constructs.hasAcknowledgments();
-    const registered = registeredPacks(root);
+    const tree = scanTree(root);
+    const locate = include !== undefined || tree.hasAcknowledgments;
+    const registered = tree.registeredPacks;
     for (const finding of evaluateRules(model, this.rules)) {
       if (registered.has(this) && reportedByAnotherPack(finding, this, registered)) continue;
       const node = locate ? constructs.find(finding.resource) : undefined;
@@ -166,20 +167,23 @@ function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, re
 }
 
 /**
- * The packs of this library registered as validation plugins on the app or any of its Stages:
- * only they take part in one synthesis, so only among them is a finding reported once. (A tool
- * that calls `validate` itself always gets every finding.) Read from the Stages' plugin lists,
- * which aws-cdk-lib keeps in `_validationPlugins`; without them, nothing is deduplicated.
+ * What one walk of the tree tells the report: whether any construct carries an acknowledgment
+ * (then findings are located on their constructs to read it), and the packs of this library
+ * registered as validation plugins on the app or any of its Stages: only they take part in one
+ * synthesis, so only among them is a finding reported once (a tool that calls `validate` itself
+ * always gets every finding). Plugins are read from the Stages' lists, which aws-cdk-lib keeps in
+ * `_validationPlugins`; without them, nothing is deduplicated.
  */
-function registeredPacks(root: IConstruct | undefined): ReadonlySet<IamGuardrailsPack> {
-  const packs = new Set<IamGuardrailsPack>();
-  if (!root) return packs;
-  for (const construct of root.node.findAll()) {
+function scanTree(root: IConstruct | undefined): { hasAcknowledgments: boolean; registeredPacks: ReadonlySet<IamGuardrailsPack> } {
+  const registeredPacks = new Set<IamGuardrailsPack>();
+  let hasAcknowledgments = false;
+  for (const construct of root?.node.findAll() ?? []) {
+    hasAcknowledgments ||= construct.node.metadata.some(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
     if (!Stage.isStage(construct)) continue;
     const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
-    for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) packs.add(plugin);
+    for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) registeredPacks.add(plugin);
   }
-  return packs;
+  return { hasAcknowledgments, registeredPacks };
 }
 
 /**
@@ -191,10 +195,6 @@ class ConstructLocator {
 
   constructor(private readonly root?: IConstruct) {}
 
-  /** Whether any construct of the tree carries an acknowledgment. */
-  public hasAcknowledgments(): boolean {
-    return this.root?.node.findAll().some(c => c.node.metadata.some(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)) ?? false;
-  }
 
   public find(resource: ResourceModel): CfnResource | undefined {
     if (!this.root) return undefined;
