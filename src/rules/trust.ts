@@ -2,15 +2,15 @@
  * Trust rules (TR): who may assume a role, and resource policies that use NotPrincipal.
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { IAM_TYPES, ResolvedResource, sharedDocument } from './context';
+import { IAM_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { hasUnknown } from '../model/intrinsics';
-import { ConditionTest, isNarrowingTest, PolicyDocument, Statement } from '../policy/document';
+import { ConditionTest, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
 import { hasPlaceholder } from '../policy/placeholders';
 
 function trustPolicyOf(r: ResolvedResource): PolicyDocument | undefined {
   if (r.type !== IAM_TYPES.role) return undefined;
-  return r.memo('trust-policy', () => sharedDocument(r.properties.AssumeRolePolicyDocument));
+  return r.memo('trust-policy', () => normalizePolicyDocument(r.properties.AssumeRolePolicyDocument));
 }
 
 function allowStatements(doc: PolicyDocument): Statement[] {
@@ -120,7 +120,7 @@ const RESOURCE_POLICY_PROPERTY: { [type: string]: string } = {
 export function allowWithNotPrincipal(r: ResolvedResource): NagRuleResult {
   const property = RESOURCE_POLICY_PROPERTY[r.type];
   if (!property) return NagRuleCompliance.NOT_APPLICABLE;
-  const doc = r.memo(`resource-policy:${property}`, () => sharedDocument(r.properties[property]));
+  const doc = r.memo(`resource-policy:${property}`, () => normalizePolicyDocument(r.properties[property]));
   const findings = allowStatements(doc).flatMap(s => {
     if (!s.notPrincipal) return [];
     const p = s.notPrincipal;
