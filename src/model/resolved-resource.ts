@@ -7,6 +7,19 @@ import { AppModel, asList, IAM_TYPES, isRecord, PRINCIPAL_TYPES, Properties, Res
 import { Assignment, assignmentKey } from './intrinsics';
 import { normalizePolicyDocument, PolicyDocument } from '../policy/document';
 
+/** One policy document that applies to a principal, with the name a reviewer knows it by. */
+export interface NamedPolicy {
+  /**
+   * How a message names it: `inline policy "Name"` of a principal, `policy "Name"` (a policy
+   * resource of the app, by its PolicyName/ManagedPolicyName or logical id), `AWS managed policy
+   * "Name"`, prefixed with `group "G": ` when it reaches a user through a group.
+   */
+  readonly name: string;
+  readonly document: PolicyDocument;
+  /** The policy resource of the app that holds it (undefined for inline policies of a principal). */
+  readonly resource?: ResourceModel;
+}
+
 export class ResolvedResource {
   private readonly key: string;
 
@@ -69,13 +82,20 @@ export class ResolvedResource {
 
   /** Every document that grants to a principal: inline, attached, managed by reference, its groups'. */
   public grants(): PolicyDocument[] {
-    return this.memo('grants', () => {
-      const docs: PolicyDocument[] = [];
+    return this.memo('grants', () => this.policies().map(p => p.document));
+  }
+
+  /** The policies behind {@link grants}, named for messages, in the same order. */
+  public policies(): NamedPolicy[] {
+    return this.memo('policies', () => {
+      const out: NamedPolicy[] = [];
       const seen = new Set<ResourceModel>();
-      const addOwn = (principal: ResolvedResource) => {
-        for (const inline of asList(principal.properties.Policies)) {
-          if (isRecord(inline)) docs.push(sharedDocument(inline.PolicyDocument));
-        }
+      const addOwn = (principal: ResolvedResource, prefix: string) => {
+        asList(principal.properties.Policies).forEach((inline, i) => {
+          if (!isRecord(inline)) return;
+          const name = typeof inline.PolicyName === 'string' ? inline.PolicyName : `#${i + 1}`;
+          out.push({ name: `${prefix}inline policy "${name}"`, document: sharedDocument(inline.PolicyDocument) });
+        });
         const policies = [
           ...asList(principal.properties.ManagedPolicyArns).map(arn => principal.target(arn, IAM_TYPES.managedPolicy).resource),
           ...this.model.attachedTo(principal.resource),
@@ -83,15 +103,25 @@ export class ResolvedResource {
         for (const policy of policies) {
           if (!policy || seen.has(policy)) continue;
           seen.add(policy);
-          docs.push(this.view(policy).document());
+          out.push({ name: `${prefix}${policyName(this.view(policy))}`, document: this.view(policy).document(), resource: policy });
         }
       };
-      addOwn(this);
+      addOwn(this, '');
       if (this.type === IAM_TYPES.user) {
-        for (const group of this.groups()) if (group.resource) addOwn(this.view(group.resource));
+        for (const group of this.groups()) if (group.resource) addOwn(this.view(group.resource), `group "${group.resource.logicalId}": `);
       }
-      return docs;
+      return out;
     });
+  }
+
+  /**
+   * The documents a message can point at for this resource: a principal's {@link policies}, or a
+   * policy resource's own document.
+   */
+  public ownPolicies(): NamedPolicy[] {
+    if (PRINCIPAL_TYPES.has(this.type)) return this.policies();
+    if (this.properties.PolicyDocument === undefined) return [];
+    return [{ name: policyName(this), document: this.document(), resource: this.resource }];
   }
 
   /**
@@ -129,6 +159,13 @@ export class ResolvedResource {
     if (targets.length === 0) return !this.model.isReferencedAsManagedPolicy(this.resource);
     return targets.some(t => !t.resource);
   }
+}
+
+/** `policy "Name"`: its PolicyName or ManagedPolicyName when literal, else its logical id. */
+export function policyName(policy: ResolvedResource): string {
+  const props = policy.properties;
+  const name = [props.PolicyName, props.ManagedPolicyName].find(n => typeof n === 'string' && !n.includes('<'));
+  return `policy "${typeof name === 'string' ? name : policy.logicalId}"`;
 }
 
 const DOCUMENTS = new Map<string, PolicyDocument>();

@@ -43,14 +43,15 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
   const views = reuseProbe ? [] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
   const out: RuleFinding[] = [];
   rules.forEach((rule, i) => {
-    // Finding -> the labels of the variants it appears in.
-    const seen = new Map<string | undefined, string[]>();
+    // Finding -> the labels of the variants it appears in, and the first view that produced it.
+    const seen = new Map<string | undefined, { labels: string[]; view: ResolvedResource }>();
     let failure: string | undefined;
     variants.forEach((variant, v) => {
-      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, views[v]);
+      const view = reuseProbe ? byDefault : views[v];
+      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, view);
       failure ??= error;
-      if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label);
-      else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label);
+      if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label, view);
+      else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label, view);
     });
     if (failure !== undefined) {
       out.push({
@@ -61,14 +62,14 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
     }
-    for (const [finding, labels] of seen) {
+    for (const [finding, { labels, view }] of seen) {
       out.push({
         rule,
         resource,
         finding,
         level: rule.level,
         ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
-        message: [rule.describe(finding), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
+        message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
       });
     }
   });
@@ -123,10 +124,20 @@ function unknownValuesOf(resource: ResourceModel): string[] {
   });
 }
 
-function add(seen: Map<string | undefined, string[]>, finding: string | undefined, label: string): void {
-  const labels = seen.get(finding);
-  if (labels) labels.push(label);
-  else seen.set(finding, [label]);
+function add(seen: Map<string | undefined, { labels: string[]; view: ResolvedResource }>, finding: string | undefined,
+  label: string, view: ResolvedResource): void {
+  const entry = seen.get(finding);
+  if (entry) entry.labels.push(label);
+  else seen.set(finding, { labels: [label], view });
+}
+
+/** A rule's message; if locating the finding throws, the message without the location. */
+function describeSafely(rule: GuardrailsRule, finding: string | undefined, view: ResolvedResource): string {
+  try {
+    return rule.describe(finding, view);
+  } catch {
+    return rule.describe(finding);
+  }
 }
 
 /** The first line of an exception, never blank, never longer than a line of a report. */

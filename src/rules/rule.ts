@@ -39,8 +39,12 @@ export interface GuardrailsRule {
    * compliance value for whole-resource rules. Pure: no constructs, no I/O.
    */
   readonly check: (resource: ResolvedResource) => NagRuleResult;
-  /** The message for one finding (or for the whole resource when `finding` is undefined). */
-  readonly describe: (finding: string | undefined) => string;
+  /**
+   * The message for one finding (or for the whole resource when `finding` is undefined). The
+   * resource is the view under the first variant that produced the finding: messages name the
+   * policy and statement that grant what they report (see `locate.ts`).
+   */
+  readonly describe: (finding: string | undefined, resource?: ResolvedResource) => string;
 }
 
 /** Findings as a NagRuleResult: the list, or COMPLIANT / NOT_APPLICABLE when empty. */
