@@ -5,10 +5,40 @@ import {
 } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { awsCdkLibOwner } from './aws-cdk-lib-grants';
 import { AppModel, ResourceModel } from '../model/app-model';
 import { loadCloudAssembly, loadSynthesizedStacks, SynthesizedStack } from '../model/load';
 import { evaluateRules, RuleFinding } from '../rules/engine';
+import { REQUIRE_BOUNDARIES_ID6 } from '../rules/identities';
 import { ALL_RULES, GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from '../rules/index';
+
+/** Options of this library's packs. */
+export interface IamGuardrailsPackProps extends NagPackProps {
+  /**
+   * Report every role and user without a permissions boundary (rule ID6), as the IAM guide's
+   * "Use Permission Boundaries" asks. By default ID6 reports only principals for which a boundary
+   * matters: those allowed every action (or NotAction), able to escalate their privileges, or able
+   * to manage permissions on every resource.
+   *
+   * @default false
+   */
+  readonly requireBoundaries?: boolean;
+
+  /**
+   * Acknowledge, with this reason, every finding on IAM resources that aws-cdk-lib writes on its
+   * own and the app cannot change: the roles CDK Pipelines generates, custom-resource provider
+   * framework roles, singleton handlers (log retention, bucket notifications, auto-delete objects,
+   * bucket deployment, AwsCustomResource's function role). Findings on roles the app grants to,
+   * such as a Lambda function's role, are never covered.
+   *
+   * @default - findings on aws-cdk-lib's own grants are reported like any other, and their messages
+   * say whose they are and how to acknowledge them
+   */
+  readonly acknowledgeAwsCdkLibGrants?: string;
+}
+
+/** The shortest reason accepted for a bulk acknowledgment: a few words a reviewer can check. */
+const MIN_REASON_LENGTH = 10;
 
 /**
  * The base of this library's cdk-nag packs.
@@ -29,6 +59,7 @@ export abstract class IamGuardrailsPack extends NagPack {
   private readonly scope?: IConstruct;
   private readonly rules: readonly GuardrailsRule[];
   private readonly verboseMessages: boolean;
+  private readonly awsCdkLibReason?: string;
 
   /**
    * @param name the plugin name shown in the validation report
@@ -37,14 +68,21 @@ export abstract class IamGuardrailsPack extends NagPack {
    * versions that do not give plugins the construct tree
    * @param props cdk-nag pack options
    */
-  protected constructor(name: string, families: RuleFamily[], scope?: IConstruct, props?: NagPackProps) {
+  protected constructor(name: string, families: RuleFamily[], scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super(scope, props);
     this.name = name;
     this.packName = RULE_ID_PREFIX;
     this.scope = scope;
     this.verboseMessages = props?.verbose ?? false;
+    const reason = props?.acknowledgeAwsCdkLibGrants;
+    if (reason !== undefined && reason.trim().length < MIN_REASON_LENGTH) {
+      throw new Error(`${name}: acknowledgeAwsCdkLibGrants must be a reason a reviewer can check, at least ${MIN_REASON_LENGTH} characters `
+        + `(got ${JSON.stringify(reason)})`);
+    }
+    this.awsCdkLibReason = reason?.trim();
     const selected = new Set(families);
-    this.rules = ALL_RULES.filter(r => selected.has(r.family));
+    this.rules = ALL_RULES.filter(r => selected.has(r.family))
+      .map(r => (props?.requireBoundaries && r.id === 'ID6' ? { ...r, ...REQUIRE_BOUNDARIES_ID6 } : r));
   }
 
   /** Called by CDK after synthesis, with the templates of every stack the pack covers. */
@@ -85,12 +123,14 @@ export abstract class IamGuardrailsPack extends NagPack {
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
     const tree = scanTree(root);
-    const locate = include !== undefined || tree.hasAcknowledgments;
+    const locate = include !== undefined || tree.hasAcknowledgments || root !== undefined;
     const registered = tree.registeredPacks;
     for (const finding of evaluateRules(model, this.rules)) {
       if (registered.has(this) && reportedByAnotherPack(finding, this, registered)) continue;
       const node = locate ? constructs.find(finding.resource) : undefined;
-      if (node && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
+      if (node && tree.hasAcknowledgments && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
+      const owner = node ? awsCdkLibOwner(node) : undefined;
+      if (owner && this.awsCdkLibReason) continue;
       const resource: PolicyViolatingResource = {
         constructPath: node?.node.path ?? finding.resource.cdkPath,
         resourceLogicalId: finding.resource.logicalId,
@@ -99,7 +139,7 @@ export abstract class IamGuardrailsPack extends NagPack {
       };
       if (include && !include(resource)) continue;
       const severity = finding.level === NagMessageLevel.ERROR ? 'error' : 'warning';
-      const description = this.describe(finding);
+      const description = this.describe(finding) + (owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '');
       const key = `${finding.ruleId}\u0000${severity}\u0000${description}`;
       const existing = grouped.get(key);
       if (existing) existing.violatingResources.push(resource);
@@ -134,6 +174,14 @@ export abstract class IamGuardrailsPack extends NagPack {
     }
     return false;
   }
+}
+
+/** Whose grant it is, and the acknowledgment to paste. */
+function awsCdkLibNote(owner: { construct: IConstruct; fqn: string }, node: IConstruct, ruleId: string): string {
+  const who = owner.fqn.startsWith('aws-cdk-lib.') ? `${owner.fqn} (${owner.construct.node.path})` : `the aws-cdk-lib singleton ${owner.construct.node.path}`;
+  return ` This is aws-cdk-lib's own grant: ${who} wrote ${node.node.path} and the app cannot change it. `
+    + `If you accept it: Validations.of(<${owner.construct.node.path}>).acknowledge({ id: '${ruleId}', reason: '<why>' }), `
+    + 'or every aws-cdk-lib grant at once with the pack prop acknowledgeAwsCdkLibGrants: \'<why>\'.';
 }
 
 /**

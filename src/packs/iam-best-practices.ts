@@ -1,6 +1,5 @@
-import { NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { IamGuardrailsPack } from './guardrails-pack';
+import { IamGuardrailsPack, IamGuardrailsPackProps } from './guardrails-pack';
 import { RuleFamily } from '../rules/rule';
 
 /**
@@ -15,9 +14,9 @@ import { RuleFamily } from '../rules/rule';
 export class IamBestPracticesChecks extends IamGuardrailsPack {
   /**
    * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
-   * @param props cdk-nag pack options (verbose messages)
+   * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super('IamBestPractices', [
       RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION, RuleFamily.IDENTITIES, RuleFamily.TRUST, RuleFamily.CREDENTIALS_IN_CODE,
     ], scope, props);
@@ -30,9 +29,9 @@ export class IamBestPracticesChecks extends IamGuardrailsPack {
 export class IamLeastPrivilegeChecks extends IamGuardrailsPack {
   /**
    * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
-   * @param props cdk-nag pack options (verbose messages)
+   * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super('IamLeastPrivilege', [RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION], scope, props);
   }
 }
@@ -43,9 +42,9 @@ export class IamLeastPrivilegeChecks extends IamGuardrailsPack {
 export class IamIdentityChecks extends IamGuardrailsPack {
   /**
    * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
-   * @param props cdk-nag pack options (verbose messages)
+   * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super('IamIdentity', [RuleFamily.IDENTITIES, RuleFamily.CREDENTIALS_IN_CODE], scope, props);
   }
 }
@@ -56,9 +55,9 @@ export class IamIdentityChecks extends IamGuardrailsPack {
 export class IamTrustChecks extends IamGuardrailsPack {
   /**
    * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
-   * @param props cdk-nag pack options (verbose messages)
+   * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super('IamTrust', [RuleFamily.TRUST], scope, props);
   }
 }

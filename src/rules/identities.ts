@@ -3,9 +3,13 @@
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { asList, IAM_TYPES, ResolvedResource } from './context';
+import { escalationsOf } from './privilege-escalation';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
-import { isObject } from '../policy/document';
+import { ActionCatalog } from '../policy/catalog';
+import { isObject, PolicyDocument } from '../policy/document';
+import { isAllActions } from '../policy/permissions';
 import { hasPlaceholder } from '../policy/placeholders';
+import { unboundedResourcesOfStatement } from '../policy/resources';
 
 /** ID1: a user with inline policies (on the user, or as AWS::IAM::UserPolicy resources). */
 export function userInlinePolicy(r: ResolvedResource): NagRuleResult {
@@ -74,11 +78,85 @@ function isLiteralSecret(value: string): boolean {
   return !hasPlaceholder(value);
 }
 
-/** ID6: a role or user without a permissions boundary. */
+/**
+ * What a role or user without a permissions boundary can do that a boundary would cap: the
+ * reasons a missing boundary matters. Empty when its grants are ordinary (a bucket read, a queue
+ * send), where a boundary would change nothing a reviewer cares about.
+ */
+export function whyBoundaryMatters(r: ResolvedResource): string[] {
+  return r.memo('boundary-matters', () => {
+    const grants = r.grants();
+    const reasons: string[] = [];
+    if (grants.some(doc => doc.statements.some(s => s.effect === 'Allow' && (s.actions ?? []).some(a => isAllActions(a.toLowerCase()))))) {
+      reasons.push('it is allowed every action');
+    }
+    if (grants.some(doc => doc.statements.some(s => s.effect === 'Allow' && s.notActions !== undefined))) {
+      reasons.push('it is allowed every action but a few (NotAction)');
+    }
+    const paths = escalationsOf(r) ?? [];
+    if (paths.length > 0) reasons.push(`it can escalate its privileges (${paths[0].actions.join(' + ')}${paths.length > 1 ? `, and ${paths.length - 1} more` : ''})`);
+    const managing = permissionsManagementOnUnbounded(grants);
+    if (managing.length > 0) reasons.push(`it can manage permissions on every resource (${managing.slice(0, 3).join(', ')}${managing.length > 3 ? ', ...' : ''})`);
+    return reasons;
+  });
+}
+
+/** Permissions-management actions a set of documents allows on an unbounded resource, by name. */
+function permissionsManagementOnUnbounded(grants: readonly PolicyDocument[]): string[] {
+  const out = new Set<string>();
+  for (const doc of grants) for (const name of permissionsManagementOf(doc)) out.add(name);
+  return [...out];
+}
+
+const PERMISSIONS_MANAGEMENT = new WeakMap<PolicyDocument, readonly string[]>();
+
+function permissionsManagementOf(doc: PolicyDocument): readonly string[] {
+  let known = PERMISSIONS_MANAGEMENT.get(doc);
+  if (!known) {
+    const catalog = ActionCatalog.get();
+    const out = new Set<string>();
+    for (const s of doc.statements) {
+      if (s.effect !== 'Allow' || !s.actions || unboundedResourcesOfStatement(s).length === 0) continue;
+      for (const action of s.actions) {
+        if (isAllActions(action.toLowerCase())) continue;
+        if (catalog.expand(action).some(info => info.accessLevel === 'Permissions management' && info.resourceLevel)) out.add(action);
+      }
+    }
+    known = [...out];
+    PERMISSIONS_MANAGEMENT.set(doc, known);
+  }
+  return known;
+}
+
+/**
+ * ID6: a role or user without a permissions boundary, where it matters: the principal can
+ * escalate, manage permissions on every resource, or is allowed (nearly) everything.
+ */
 export function missingPermissionsBoundary(r: ResolvedResource): NagRuleResult {
+  if (r.type !== IAM_TYPES.role && r.type !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
+  if (r.properties.PermissionsBoundary !== undefined) return NagRuleCompliance.COMPLIANT;
+  return whyBoundaryMatters(r).length > 0 ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+}
+
+/** ID6 as the guide states it (pack prop `requireBoundaries`): every role and user has a boundary. */
+export function missingPermissionsBoundaryStrict(r: ResolvedResource): NagRuleResult {
   if (r.type !== IAM_TYPES.role && r.type !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
   return r.properties.PermissionsBoundary === undefined ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
 }
+
+function describeMissingBoundary(r: ResolvedResource | undefined): string {
+  const kind = r?.type === IAM_TYPES.user ? 'user' : 'role';
+  const reasons = r ? whyBoundaryMatters(r) : [];
+  const why = reasons.length > 0 ? `, and nothing caps what it can do: ${reasons.join('; ')}` : '';
+  return `The ${kind} has no permissions boundary${why}. Fix: set permissionsBoundary (BoundedRole does), or apply one to the whole stack `
+    + 'with PermissionsBoundary.of(stack).apply(policy).';
+}
+
+/** ID6 with the guide's strict reading, for packs created with `requireBoundaries: true`. */
+export const REQUIRE_BOUNDARIES_ID6: Partial<GuardrailsRule> = {
+  title: 'A role or user has no permissions boundary (requireBoundaries: every role and user).',
+  check: missingPermissionsBoundaryStrict,
+};
 
 const FAMILY = RuleFamily.IDENTITIES;
 
@@ -137,10 +215,10 @@ export const IDENTITY_RULES: readonly GuardrailsRule[] = [
     id: 'ID6',
     family: FAMILY,
     level: NagMessageLevel.WARN,
-    title: 'A role or user has no permissions boundary.',
-    explanation: 'A permissions boundary caps what an identity can ever be granted, which limits the damage of a too-broad policy.',
+    title: 'A role or user that can escalate, manage permissions or do (nearly) everything has no permissions boundary.',
+    explanation: 'A permissions boundary caps what an identity can ever be granted, which limits the damage of a too-broad policy. '
+      + 'By default only principals whose grants a boundary would matter for are reported; the pack prop requireBoundaries reports every one.',
     check: missingPermissionsBoundary,
-    describe: () => 'The role or user has no permissions boundary. Fix: set permissionsBoundary, or apply one to the whole stack '
-      + 'with PermissionsBoundary.of(stack).apply(policy).',
+    describe: (_f, r) => describeMissingBoundary(r),
   },
 ];

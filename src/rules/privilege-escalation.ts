@@ -14,7 +14,7 @@ import { escalationPaths } from '../policy/permissions';
  * anywhere in the app, capped by its boundary; for a policy attached to a principal outside the
  * app (or to none), over that policy alone.
  */
-function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
+export function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
   if (PRINCIPAL_TYPES.has(r.type)) return r.memo('escalation', () => sharedEscalationPaths(r.grants(), r.boundary()));
   if (!POLICY_TYPES.has(r.type)) return undefined;
   return r.memo('escalation', () => (r.isEvaluatedAlone() ? escalationPaths([r.document()]) : []));

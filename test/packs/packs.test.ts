@@ -137,25 +137,44 @@ describe('warnings are violations of severity warning: printed by cdk synth, fat
   const guardrailWarnings = (app: App) =>
     validationReportOf(app.synth().directory).filter(v => v.ruleName.startsWith('IamBestPractices-') && v.severity === 'warning');
 
-  test('a role without a boundary gets warning ID6 and synthesis succeeds', () => {
-    const { app } = appWithUnboundedRole();
+  test('an ordinary role without a boundary gets no warning; with requireBoundaries it gets ID6 and synthesis succeeds', () => {
+    expect(guardrailWarnings(appWithUnboundedRole().app)).toEqual([]);
+    const app = new App();
+    const stack = new Stack(app, 'W', { env: ENV });
+    new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    Validations.of(app).addPlugins(new IamBestPracticesChecks(app, { requireBoundaries: true }));
     const warnings = guardrailWarnings(app);
     expect(warnings.map(w => [w.ruleName, w.constructPaths])).toEqual([['IamBestPractices-ID6', ['W/Worker/Resource']]]);
-    expect(warnings[0].description).toMatch(/^IamBestPractices-ID6: The role or user has no permissions boundary/);
+    expect(warnings[0].description).toMatch(/^IamBestPractices-ID6: The role has no permissions boundary\. Fix:/);
+  });
+
+  test('a role that can escalate without a boundary gets warning ID6 saying why', () => {
+    const { app } = appWithUnboundedRole((_s, role) => {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:UpdateFunctionCode'], resources: ['*'] }));
+      Validations.of(role).acknowledge({ id: 'IamBestPractices-PE3[Escalation::lambda:UpdateFunctionCode]', reason: 'test: the error is not what this test checks' });
+    });
+    const id6 = guardrailWarnings(app).find(w => w.ruleName === 'IamBestPractices-ID6');
+    expect(id6?.constructPaths).toEqual(['W/Worker/Resource']);
+    expect(id6?.description).toContain('it can escalate its privileges (lambda:UpdateFunctionCode)');
   });
 
   test('an acknowledged warning is not reported', () => {
-    const { app } = appWithUnboundedRole((_s, role) =>
-      Validations.of(role).acknowledge({ id: 'IamBestPractices-ID6', reason: 'test: boundary applied by the organization' }));
-    expect(guardrailWarnings(app)).toEqual([]);
+    const { app } = appWithUnboundedRole((_s, role) => {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:UpdateFunctionCode'], resources: ['*'] }));
+      Validations.of(role).acknowledge({ id: 'IamBestPractices-PE3[Escalation::lambda:UpdateFunctionCode]', reason: 'test: the error is not what this test checks' });
+      Validations.of(role).acknowledge({ id: 'IamBestPractices-ID6', reason: 'test: boundary applied by the organization' });
+    });
+    expect(guardrailWarnings(app).map(w => w.ruleName)).not.toContain('IamBestPractices-ID6');
   });
 
   test('a boundary applied to the stack by an aspect is seen', () => {
-    const { app } = appWithUnboundedRole(s => {
+    const { app } = appWithUnboundedRole((s, role) => {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:UpdateFunctionCode'], resources: ['*'] }));
+      Validations.of(role).acknowledge({ id: 'IamBestPractices-PE3[Escalation::lambda:UpdateFunctionCode]', reason: 'test: the error is not what this test checks' });
       const boundary = new iam.ManagedPolicy(s, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })] });
       iam.PermissionsBoundary.of(s).apply(boundary);
     });
-    expect(guardrailWarnings(app)).toEqual([]);
+    expect(guardrailWarnings(app).map(w => w.ruleName)).not.toContain('IamBestPractices-ID6');
   });
 
   test('granular warning ids: LP10 names the action', () => {

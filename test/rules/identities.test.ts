@@ -1,9 +1,12 @@
 import { CfnParameter, SecretValue } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { COMPLIANT, defaultPolicyOf, findings, newStack, NON_COMPLIANT, NOT_APPLICABLE, run } from './helpers';
+import { COMPLIANT, defaultPolicyOf, findings, modelResourceOf, newStack, NON_COMPLIANT, NOT_APPLICABLE, run } from './helpers';
+import { DEFAULT_ASSIGNMENT } from '../../src/model/intrinsics';
+import { ResolvedResource } from '../../src/model/resolved-resource';
 import {
-  accessKey, missingPermissionsBoundary, policyAttachedToUser, unsafeLoginProfile, userInlinePolicy, userWithoutGroup,
+  accessKey, IDENTITY_RULES, missingPermissionsBoundary, missingPermissionsBoundaryStrict, policyAttachedToUser, unsafeLoginProfile,
+  userInlinePolicy, userWithoutGroup,
 } from '../../src/rules/identities';
 
 describe('ID1 user with inline policies', () => {
@@ -84,14 +87,63 @@ describe('ID5 login profiles', () => {
   });
 });
 
-describe('ID6 permissions boundary', () => {
-  test('roles and users with and without a boundary', () => {
+describe('ID6 permissions boundary, where it matters', () => {
+  const trust = new iam.AccountRootPrincipal();
+  function roleWith(stack: ReturnType<typeof newStack>, id: string, statement?: iam.PolicyStatement, props: Partial<iam.RoleProps> = {}) {
+    const role = new iam.Role(stack, id, { assumedBy: trust, ...props });
+    if (statement) role.addToPolicy(statement);
+    return role;
+  }
+
+  test('an ordinary role or user without a boundary is compliant by default', () => {
+    const stack = newStack();
+    const reader = roleWith(stack, 'Reader', new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'] }));
+    expect(run(missingPermissionsBoundary, reader)).toBe(COMPLIANT);
+    expect(run(missingPermissionsBoundary, new iam.User(stack, 'U'))).toBe(COMPLIANT);
+  });
+
+  test.each([
+    ['every action', new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }), 'allowed every action'],
+    ['NotAction', new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] }), 'NotAction'],
+    ['an escalation path', new iam.PolicyStatement({ actions: ['iam:PutRolePolicy'], resources: ['*'] }), 'escalate its privileges (iam:PutRolePolicy)'],
+    ['permissions management on every resource', new iam.PolicyStatement({ actions: ['S3:PutBucketPolicy'], resources: ['*'] }),
+      'manage permissions on every resource (S3:PutBucketPolicy)'],
+  ])('a role allowed %s without a boundary is non-compliant, and the message says why', (_name, statement, why) => {
+    const stack = newStack();
+    const role = roleWith(stack, 'R', statement);
+    expect(run(missingPermissionsBoundary, role)).toBe(NON_COMPLIANT);
+    const view = new ResolvedResource(modelResourceOf(role), DEFAULT_ASSIGNMENT);
+    const id6 = IDENTITY_RULES.find(r => r.id === 'ID6')!;
+    expect(id6.describe(undefined, view)).toContain(why);
+  });
+
+  test('permissions management on a named bucket does not make a boundary matter', () => {
+    const stack = newStack();
+    const role = roleWith(stack, 'R', new iam.PolicyStatement({ actions: ['s3:PutBucketPolicy'], resources: ['arn:aws:s3:::my-bucket'] }));
+    expect(run(missingPermissionsBoundary, role)).toBe(COMPLIANT);
+  });
+
+  test('the same role with a boundary is compliant', () => {
     const stack = newStack();
     const boundary = new iam.ManagedPolicy(stack, 'B', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
-    expect(run(missingPermissionsBoundary, new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toBe(NON_COMPLIANT);
-    expect(run(missingPermissionsBoundary, new iam.Role(stack, 'RB', { assumedBy: new iam.AccountRootPrincipal(), permissionsBoundary: boundary })))
-      .toBe(COMPLIANT);
-    expect(run(missingPermissionsBoundary, new iam.User(stack, 'U', { permissionsBoundary: boundary }))).toBe(COMPLIANT);
-    expect(run(missingPermissionsBoundary, new s3.Bucket(stack, 'Bucket'))).toBe(NOT_APPLICABLE);
+    const role = roleWith(stack, 'R', new iam.PolicyStatement({ actions: ['iam:PutRolePolicy'], resources: ['*'] }), { permissionsBoundary: boundary });
+    expect(run(missingPermissionsBoundary, role)).toBe(COMPLIANT);
+  });
+
+  test('a user that escalates through its group is non-compliant', () => {
+    const stack = newStack();
+    const group = new iam.Group(stack, 'G');
+    group.addToPolicy(new iam.PolicyStatement({ actions: ['iam:CreatePolicyVersion'], resources: ['*'] }));
+    expect(run(missingPermissionsBoundary, new iam.User(stack, 'U', { groups: [group] }))).toBe(NON_COMPLIANT);
+  });
+
+  test('requireBoundaries: every role and user without a boundary', () => {
+    const stack = newStack();
+    const boundary = new iam.ManagedPolicy(stack, 'B', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+    expect(run(missingPermissionsBoundaryStrict, roleWith(stack, 'R'))).toBe(NON_COMPLIANT);
+    expect(run(missingPermissionsBoundaryStrict, roleWith(stack, 'RB', undefined, { permissionsBoundary: boundary }))).toBe(COMPLIANT);
+    expect(run(missingPermissionsBoundaryStrict, new iam.User(stack, 'U', { permissionsBoundary: boundary }))).toBe(COMPLIANT);
+    expect(run(missingPermissionsBoundaryStrict, new s3.Bucket(stack, 'Bucket'))).toBe(NOT_APPLICABLE);
+    expect(run(missingPermissionsBoundary, new s3.Bucket(stack, 'Bucket2'))).toBe(NOT_APPLICABLE);
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * Which IAM resources aws-cdk-lib writes on its own, inside a construct the app created, where the
+ * app cannot change what they grant: CDK Pipelines' roles, custom-resource provider roles,
+ * singleton handlers (log retention, bucket notifications, auto-delete, bucket deployment). Their
+ * findings are still real; the report says whose they are and how to acknowledge them.
+ */
+import { Stack, Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** The aws-cdk-lib construct that wrote an IAM resource the app cannot change. */
+export interface AwsCdkLibOwner {
+  /** The construct the app created (or the singleton aws-cdk-lib added to the stack). */
+  readonly construct: IConstruct;
+  /** Its jsii type name, e.g. `aws-cdk-lib.pipelines.CodePipeline`. */
+  readonly fqn: string;
+}
+
+// Singleton handlers are named by a fixed UUID without dashes (`LogRetentionaae0aa3c...`,
+// `AWS679f53fac002430cb0da5b7982bd2287`, `Custom::CDKBucketDeployment8693BB64...`).
+const SINGLETON_ID = /[0-9a-fA-F]{32}$/;
+// Providers built on CustomResourceProviderBase (`Custom::S3AutoDeleteObjectsCustomResourceProvider`).
+const PROVIDER_FQN = /^aws-cdk-lib\.(CustomResourceProvider|CustomResourceProviderBase)$/;
+// Subsystems whose every role is generated from the app's steps, never written by it.
+const GENERATING_FQN = /^aws-cdk-lib\.pipelines\./;
+
+/**
+ * The aws-cdk-lib construct that owns an IAM resource the app cannot change, if any. A role the app
+ * can grant to (a Lambda function's `role`, a project's `role`) is the app's: only resources that
+ * aws-cdk-lib nests inside another aws-cdk-lib construct (a pipeline's build project role, a
+ * provider framework's function role), singletons, and everything under CDK Pipelines count.
+ */
+export function awsCdkLibOwner(resource: IConstruct): AwsCdkLibOwner | undefined {
+  const chain: { construct: IConstruct; fqn: string }[] = [];
+  for (let current = resource.node.scope; current && !Stack.isStack(current) && !Stage.isStage(current); current = current.node.scope) {
+    chain.push({ construct: current, fqn: fqnOf(current) });
+  }
+  for (const link of chain) {
+    if (SINGLETON_ID.test(link.construct.node.id) || PROVIDER_FQN.test(link.fqn)) return link;
+  }
+  const outermost = [...chain].reverse().find(link => link.fqn.startsWith('aws-cdk-lib.') && !link.fqn.startsWith('aws-cdk-lib.aws_iam.'));
+  if (!outermost) return undefined;
+  if (GENERATING_FQN.test(outermost.fqn)) return outermost;
+  const libraryConstructs = chain.filter(link => link.fqn.startsWith('aws-cdk-lib.') && !link.fqn.startsWith('aws-cdk-lib.aws_iam.'));
+  return libraryConstructs.length >= 2 ? outermost : undefined;
+}
+
+function fqnOf(construct: IConstruct): string {
+  const rtti = (construct.constructor as unknown as { [key: symbol]: { fqn?: string } | undefined })[Symbol.for('jsii.rtti')];
+  return rtti?.fqn ?? construct.constructor.name;
+}
