@@ -151,7 +151,9 @@ function computeJudgement(resource: string, action: ActionInfo): ResourceJudgeme
   const types = action.resourceTypes.map(t => arns.get(t)).filter((t): t is ResourceTypeArn => t !== undefined);
   if (types.length === 0) {
     // Without a resource type IAM authorizes the request against "*": only a pattern matching it grants.
-    if (!globMatch(pattern, '*')) return NOT_APPLICABLE;
+    // A placeholder names one resource of the app, never `*`; an unknown parameter may be `*`.
+    const literal = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+    if (!globMatch(literal, '*')) return NOT_APPLICABLE;
     return { applies: true, why: resource.includes('<?') ? UNKNOWN_VALUE : `\`${resource}\` matches \`*\`, every resource` };
   }
   let applies = false;

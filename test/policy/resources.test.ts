@@ -67,6 +67,7 @@ describe('resources judged by the action\'s resource types', () => {
     ['sqs:DeleteQueue', 'arn:aws:sns:*:*:*'],
     // Without a resource type, IAM authorizes against "*" only.
     ['s3:ListAllMyBuckets', 'arn:aws:s3:::*'],
+    ['s3:ListAllMyBuckets', '<Bucket.Arn>'],
   ])('%s on %s grants nothing: the resource cannot name anything it acts on', (action, resource) => {
     expect(resourcesApplyTo(statement(action, resource), info(action))).toBe(false);
     expect(unbounded(action, resource)).toEqual([]);
