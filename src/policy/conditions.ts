@@ -44,14 +44,18 @@ export interface ConditionKeyRow {
  */
 export const CONDITION_KEYS: readonly ConditionKeyRow[] = [
   {
-    key: 'kms:viaservice', values: 'other', narrows: 'kms-actions',
+    key: 'kms:viaservice',
+    values: 'other',
+    narrows: 'kms-actions',
     limits: 'limits KMS use to requests an AWS service makes on the principal\'s behalf; that service\'s own permissions then decide which data is read',
   },
   { key: 'ecs:cluster', values: 'arn', narrows: 'ecs-actions', limits: 'limits ECS actions to the named clusters' },
   { key: 'aws:sourcearn', values: 'arn', narrows: 'every-action', limits: 'limits the statement to requests a service sends for the named resources' },
   { key: 'aws:sourceaccount', values: 'account', narrows: 'every-action', limits: 'limits the statement to requests a service sends for one account\'s resources' },
   {
-    key: '*:resourcetag/*', values: 'tag', narrows: 'tagged-resources',
+    key: '*:resourcetag/*',
+    values: 'tag',
+    narrows: 'tagged-resources',
     limits: 'limits the statement to resources carrying the tag (attribute-based access control), as long as the principal cannot set that tag',
   },
   { key: 'iam:passedtoservice', values: 'other', narrows: 'nothing', limits: 'limits which service a role may be passed to, not which roles' },
@@ -216,10 +220,18 @@ function rowApplies(row: ConditionKeyRow, action: ActionInfo): boolean {
 /** Condition keys are case-insensitive and stored lower-cased: print the usual spelling of known ones. */
 function keyAsWritten(key: string): string {
   const known: { [key: string]: string } = {
-    'kms:viaservice': 'kms:ViaService', 'iam:passedtoservice': 'iam:PassedToService', 'ecs:cluster': 'ecs:cluster',
-    'aws:sourcearn': 'aws:SourceArn', 'aws:sourceaccount': 'aws:SourceAccount', 'aws:resourceaccount': 'aws:ResourceAccount',
-    's3:resourceaccount': 's3:ResourceAccount', 'aws:resourceorgid': 'aws:ResourceOrgID', 'aws:resourceorgpaths': 'aws:ResourceOrgPaths',
-    'aws:principalarn': 'aws:PrincipalArn', 'aws:sourceip': 'aws:SourceIp', 'aws:requestedregion': 'aws:RequestedRegion',
+    'kms:viaservice': 'kms:ViaService',
+    'iam:passedtoservice': 'iam:PassedToService',
+    'ecs:cluster': 'ecs:cluster',
+    'aws:sourcearn': 'aws:SourceArn',
+    'aws:sourceaccount': 'aws:SourceAccount',
+    'aws:resourceaccount': 'aws:ResourceAccount',
+    's3:resourceaccount': 's3:ResourceAccount',
+    'aws:resourceorgid': 'aws:ResourceOrgID',
+    'aws:resourceorgpaths': 'aws:ResourceOrgPaths',
+    'aws:principalarn': 'aws:PrincipalArn',
+    'aws:sourceip': 'aws:SourceIp',
+    'aws:requestedregion': 'aws:RequestedRegion',
   };
   if (known[key]) return known[key];
   const tag = /^([a-z0-9-]+):resourcetag\/(.*)$/.exec(key);

@@ -56,8 +56,17 @@ export interface LeastPrivilegeFindings {
 export type LeastPrivilegeTopic = keyof LeastPrivilegeFindings;
 
 export const NO_LEAST_PRIVILEGE_FINDINGS: LeastPrivilegeFindings = Object.freeze({
-  allowAll: [], serviceWide: [], wildcardWrite: [], notAction: [], notResource: [], passRole: [], unknownActions: [], writeOnUnbounded: [],
-  permissionsManagement: [], sensitiveRead: [], destructiveWrite: [],
+  allowAll: [],
+  serviceWide: [],
+  wildcardWrite: [],
+  notAction: [],
+  notResource: [],
+  passRole: [],
+  unknownActions: [],
+  writeOnUnbounded: [],
+  permissionsManagement: [],
+  sensitiveRead: [],
+  destructiveWrite: [],
 });
 
 /** One finding of one statement, with what a message needs to explain it. */
