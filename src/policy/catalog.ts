@@ -16,16 +16,33 @@ export interface ActionInfo {
   readonly key: string;
   /** `service:Action` as AWS spells it. */
   readonly name: string;
+  /** The service prefix, lower-cased. */
+  readonly service: string;
   readonly accessLevel: AccessLevel;
   /**
    * Whether the action can be limited to specific resources. False when it has no resource type,
    * or only one optional type (e.g. `cloudwatch:PutMetricData`): such actions need `*`.
    */
   readonly resourceLevel: boolean;
+  /**
+   * The resource types the action acts on (lower-cased keys into {@link ActionCatalog.resourceTypeArns}),
+   * required or optional. Empty when the action only takes `*`.
+   */
+  readonly resourceTypes: readonly string[];
 }
 
 /** What `ActionCatalog.check` says about an action or action pattern. */
 export type ActionValidity = 'known' | 'unknown-service' | 'unknown-action' | 'unresolved';
+
+/** The ARN format of one resource type. */
+export interface ResourceTypeArn {
+  /** The service prefix, lower-cased. */
+  readonly service: string;
+  /** The type as AWS spells it (`role`, `autoScalingGroup`). */
+  readonly type: string;
+  /** `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`. */
+  readonly arn: string;
+}
 
 interface RawAction {
   readonly name: string;
@@ -51,6 +68,7 @@ export class ActionCatalog {
   private serviceSet?: ReadonlySet<string>;
   private readonly actionsByService = new Map<string, ReadonlyMap<string, ActionInfo>>();
   private readonly keywordsByService = new Map<string, ReadonlyMap<string, boolean>>();
+  private readonly arnsByService = new Map<string, ReadonlyMap<string, ResourceTypeArn>>();
   private readonly expansions = new Map<string, readonly ActionInfo[]>();
 
   constructor(private readonly dataDirectory: string) {}
@@ -127,6 +145,20 @@ export class ActionCatalog {
     return keywords;
   }
 
+  /**
+   * The ARN formats of a service's resource types, keyed by lower-cased type name, as the Service
+   * Authorization Reference writes them (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`).
+   */
+  public resourceTypeArns(service: string): ReadonlyMap<string, ResourceTypeArn> {
+    const prefix = service.toLowerCase();
+    let arns = this.arnsByService.get(prefix);
+    if (!arns) {
+      arns = this.hasService(prefix) ? this.loadArns(prefix) : new Map();
+      this.arnsByService.set(prefix, arns);
+    }
+    return arns;
+  }
+
   private computeExpansion(pattern: string): readonly ActionInfo[] {
     if (pattern.includes('<')) return EMPTY;
     if (pattern === '*') return this.allActions();
@@ -168,11 +200,23 @@ export class ActionCatalog {
       actions.set(key.toLowerCase(), {
         key: `${prefix}:${key.toLowerCase()}`,
         name: `${prefix}:${action.name}`,
+        service: prefix,
         accessLevel: accessLevelOf(action.accessLevel),
         resourceLevel: supportsResourceLevel(action),
+        resourceTypes: Object.freeze((action.resourceTypes ?? []).map(t => t.name.toLowerCase())),
       });
     }
     return actions;
+  }
+
+  private loadArns(prefix: string): ReadonlyMap<string, ResourceTypeArn> {
+    const file = path.join(this.dataDirectory, 'resourceTypes', `${prefix}.json`);
+    const raw = (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType & { key?: string } };
+    const arns = new Map<string, ResourceTypeArn>();
+    for (const [key, type] of Object.entries(raw)) {
+      if (type.arn) arns.set(key.toLowerCase(), { service: prefix, type: type.key ?? key, arn: type.arn });
+    }
+    return arns;
   }
 
   private loadKeywords(prefix: string): ReadonlyMap<string, boolean> {

@@ -155,3 +155,45 @@ function searchLiteral(pattern: string, start: number, stop: number, text: strin
   }
   return -1;
 }
+
+/**
+ * Whether some string matches both IAM wildcards `a` and `b`, ignoring case: can a policy's
+ * `arn:aws:s3:::*` name a resource of the type `arn:?*:iam::?*:role/?*`? Exact (sound and
+ * complete): a breadth-first walk over pairs of positions, one in each pattern, O(|a| * |b|)
+ * without recursion or backtracking. A `*` may stay where it is or be skipped; both sides must
+ * read the same character, which two literals only do when equal.
+ */
+export function globOverlaps(a: string, b: string): boolean {
+  if (a === '*' || b === '*') return true;
+  const p = foldCase(a);
+  const q = foldCase(b);
+  const n = p.length;
+  const m = q.length;
+  const width = m + 1;
+  const seen = new Uint8Array((n + 1) * width);
+  const queue: number[] = [0];
+  seen[0] = 1;
+  const visit = (i: number, j: number) => {
+    const k = i * width + j;
+    if (!seen[k]) {
+      seen[k] = 1;
+      queue.push(k);
+    }
+  };
+  while (queue.length > 0) {
+    const k = queue.pop()!;
+    const i = Math.floor(k / width);
+    const j = k % width;
+    if (i === n && j === m) return true;
+    const pc = i < n ? p.charCodeAt(i) : -1;
+    const qc = j < m ? q.charCodeAt(j) : -1;
+    // A star stands for the empty string too.
+    if (pc === STAR) visit(i + 1, j);
+    if (qc === STAR) visit(i, j + 1);
+    if (pc < 0 || qc < 0) continue;
+    // Both read one character: a star keeps its place, anything else moves on.
+    if (pc !== STAR && pc !== QUESTION && qc !== STAR && qc !== QUESTION && pc !== qc) continue;
+    visit(pc === STAR ? i : i + 1, qc === STAR ? j : j + 1);
+  }
+  return false;
+}

@@ -4,9 +4,9 @@
  * a path (`role/app/*`), a policy variable (`user/${aws:username}`) or a placeholder
  * (`<Bucket.Arn>/*`) bounds the resource; a value unknown before deployment (`<?Parameter:Name>`) does not.
  */
-import { ActionCatalog } from './catalog';
+import { ActionCatalog, ActionInfo, ResourceTypeArn } from './catalog';
 import { isResourceTagScoped, Statement } from './document';
-import { globCovers, hasWildcard } from './glob';
+import { globCovers, globMatch, globOverlaps, hasWildcard } from './glob';
 
 const unboundedCache = new Map<string, boolean>();
 const MAX_CACHED = 50_000;
@@ -69,4 +69,221 @@ function isPureWildcard(value: string): boolean {
  */
 export function resourceCovers(outer: string, inner: string): boolean {
   return globCovers(outer, inner);
+}
+
+/** A resource of a statement that reaches every resource of a type an action acts on, and why. */
+export interface UnboundedResource {
+  /** As written (`*`, `arn:aws:iam::*:role/*`), or `NotResource:<list>`. */
+  readonly resource: string;
+  /** Why it is unbounded, for messages: which part is a wildcard, or `*`, or NotResource, or an unknown value. */
+  readonly why: string;
+}
+
+/** How a resource of a statement stands to one action. */
+interface ResourceJudgement {
+  /** Whether the resource can name something the action acts on at all (else it grants nothing). */
+  readonly applies: boolean;
+  /** Set when it applies and reaches every resource of one of the action's types. */
+  readonly why?: string;
+}
+
+const NOT_APPLICABLE: ResourceJudgement = Object.freeze({ applies: false });
+const BOUNDED: ResourceJudgement = Object.freeze({ applies: true });
+const judgementCache = new Map<string, ResourceJudgement>();
+
+const UNKNOWN_VALUE = 'it holds a parameter value unknown before deployment, which may be `*`';
+
+/**
+ * The resources of a statement that reach every resource of some type `action` acts on, judged
+ * by the action's resource types in the catalog:
+ *
+ * - a resource that cannot match any of the action's resource types grants nothing for it
+ *   (`iam:PassRole` on `arn:aws:s3:::*`, `s3:PutObject` on a DynamoDB table);
+ * - an action without resource types is authorized against `*` alone;
+ * - a resource is unbounded when every identifying part of the type's ARN (the parts after the
+ *   account: `role/${RoleNameWithPath}`, `${BucketName}/${ObjectName}`) is a wildcard. One named
+ *   part bounds it: `autoScalingGroup:*:autoScalingGroupName/my-asg` is one group, `role/app-*` a
+ *   name prefix, a key prefix after a wildcard bucket (`reports/*`) a key prefix;
+ * - partition, region and account do not count: `arn:aws:iam::*:role/deployer` is bounded, it
+ *   names one role name (IAM only passes, attaches or changes roles of the caller's own account,
+ *   and another account's role is only reached if that account's own policies allow it);
+ * - a policy variable bounds the resource (`user/${aws:username}` is the caller's own user), except
+ *   for the actions that change the permissions of that user ({@link SELF_PERMISSION_ACTIONS}): a
+ *   user who can attach policies to itself is an administrator;
+ * - NotResource reaches everything but what it lists.
+ */
+export function unboundedResourcesForAction(statement: Statement, action: ActionInfo): UnboundedResource[] {
+  if (statement.notResources !== undefined) {
+    const listed = statement.notResources.join(',');
+    return [{ resource: `NotResource:${listed}`, why: `NotResource grants every resource except ${listed || 'none'}` }];
+  }
+  const out: UnboundedResource[] = [];
+  for (const resource of statement.resources ?? []) {
+    const why = judgeResource(resource, action).why;
+    if (why) out.push({ resource, why });
+  }
+  return out;
+}
+
+/** Whether a statement's Resource/NotResource element can name anything the action acts on. */
+export function resourcesApplyTo(statement: Statement, action: ActionInfo): boolean {
+  if (statement.notResources !== undefined) return true;
+  return (statement.resources ?? []).some(r => judgeResource(r, action).applies);
+}
+
+/** How one resource string stands to one catalog action (memoized: apps repeat both). */
+export function judgeResource(resource: string, action: ActionInfo): ResourceJudgement {
+  const key = `${action.key}\u0000${resource}`;
+  let judged = judgementCache.get(key);
+  if (!judged) {
+    judged = computeJudgement(resource, action);
+    if (judgementCache.size >= MAX_CACHED) judgementCache.clear();
+    judgementCache.set(key, judged);
+  }
+  return judged;
+}
+
+function computeJudgement(resource: string, action: ActionInfo): ResourceJudgement {
+  if (resource === '*') return { applies: true, why: '`*` is every resource' };
+  // For "could it match": a placeholder or policy variable may stand for anything.
+  const pattern = resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*');
+  const arns = ActionCatalog.get().resourceTypeArns(action.service);
+  const types = action.resourceTypes.map(t => arns.get(t)).filter((t): t is ResourceTypeArn => t !== undefined);
+  if (types.length === 0) {
+    // Without a resource type IAM authorizes the request against "*": only a pattern matching it grants.
+    // A placeholder names one resource of the app, never `*`; an unknown parameter may be `*`.
+    const literal = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+    if (!globMatch(literal, '*')) return NOT_APPLICABLE;
+    return { applies: true, why: resource.includes('<?') ? UNKNOWN_VALUE : `\`${resource}\` matches \`*\`, every resource` };
+  }
+  let applies = false;
+  for (const type of types) {
+    if (!canName(pattern, type)) continue;
+    applies = true;
+    const why = unboundedWithin(resource, type, action);
+    if (why) return { applies, why };
+  }
+  return applies ? BOUNDED : NOT_APPLICABLE;
+}
+
+const typePatterns = new Map<string, readonly string[]>();
+
+/**
+ * The ARN format as wildcards, one per field (partition, service, region, account, then the
+ * resource part): each `${Variable}` at least one character.
+ */
+function typeFields(type: ResourceTypeArn): readonly string[] {
+  let fields = typePatterns.get(type.arn);
+  if (fields === undefined) {
+    const all = type.arn.replace(/\$\{[^}]*\}/g, '?*').split(':');
+    fields = [...all.slice(0, 5), all.slice(5).join(':')];
+    typePatterns.set(type.arn, fields);
+  }
+  return fields;
+}
+
+/**
+ * Whether the wildcard `pattern` (placeholders and variables already wildcards) can name a
+ * resource of `type`. Field by field, so that a variable of the format never stands for a colon
+ * (`arn:aws:s3:::b/*` names no access-point object: its region and account are empty).
+ */
+function canName(pattern: string, type: ResourceTypeArn): boolean {
+  const fields = typeFields(type);
+  const given = pattern.split(':');
+  // Fewer fields: a wildcard in the last one may stand for the colons of the others.
+  if (given.length < 6) return globOverlaps(pattern, fields.join(':'));
+  for (let i = 0; i < 5; i++) if (!globOverlaps(given[i], fields[i])) return false;
+  return globOverlaps(given.slice(5).join(':'), fields[5]);
+}
+
+/**
+ * Why a resource that can match `type` reaches every resource of it, or undefined when one of
+ * the type's identifying parts is named.
+ */
+function unboundedWithin(resource: string, type: ResourceTypeArn, action: ActionInfo): string | undefined {
+  if (type.type === 'user' && SELF_PERMISSION_ACTIONS.has(action.key) && /\$\{aws:username\}/i.test(resource)) {
+    return `\`\${aws:username}\` is the principal's own user, and ${action.name} changes its permissions: `
+      + 'a user who can change its own policies is an administrator';
+  }
+  const unknown = resource.includes('<?');
+  const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+  if (masked.startsWith('*')) return unknown ? UNKNOWN_VALUE : `\`${resource}\` starts with a wildcard: every ${type.type}`;
+  // A placeholder ARN (`<Bucket.Arn>/*`) names one resource of the app.
+  if (!masked.toLowerCase().startsWith('arn:')) return undefined;
+  const parts = masked.split(':');
+  if (parts.length < 6) {
+    return parts.slice(1).some(isPureWildcard) ? (unknown ? UNKNOWN_VALUE : `\`${resource}\` ends in a wildcard: every ${type.type}`) : undefined;
+  }
+  const resourceSegments = splitSegments(parts.slice(5).join(':'));
+  const typeSegments = splitSegments(type.arn.split(':').slice(5).join(':'));
+  const open: string[] = [];
+  for (let i = 0; i < typeSegments.length; i++) {
+    const segment = resourceSegments[i];
+    if (segment === undefined) return undefined;
+    const variable = variableName(typeSegments[i]);
+    const last = i === resourceSegments.length - 1;
+    if (isPureWildcard(segment)) {
+      // A trailing wildcard stands for everything after it, named parts included.
+      if (last) {
+        open.push(...typeSegments.slice(i).map(variableName).filter((v): v is string => v !== undefined));
+        break;
+      }
+      if (variable) open.push(variable);
+      continue;
+    }
+    if (variable) return undefined;
+  }
+  // Segments beyond the type's last one belong to its last part (a path, an object key).
+  if (resourceSegments.slice(typeSegments.length).some(s => !isPureWildcard(s))) return undefined;
+  if (unknown) return UNKNOWN_VALUE;
+  const named = open.length > 0 ? open.join(' and ') : 'identifying part';
+  return `its ${named} ${open.length > 1 ? 'are wildcards' : 'is a wildcard'}: every ${type.type} of the account`;
+}
+
+function splitSegments(value: string): string[] {
+  return value.split(/[/:]/).filter(s => s.length > 0);
+}
+
+function variableName(segment: string): string | undefined {
+  const match = /\$\{([^}]*)\}/.exec(segment);
+  return match ? match[1] : undefined;
+}
+
+/**
+ * The IAM actions that change the permissions of the user or role they act on: attaching,
+ * writing or removing its policies (a removed policy may have held a Deny) and its permissions
+ * boundary. On the principal itself, any of them makes it an administrator.
+ */
+export const SELF_PERMISSION_ACTIONS: ReadonlySet<string> = new Set([
+  'iam:attachuserpolicy', 'iam:putuserpolicy', 'iam:detachuserpolicy', 'iam:deleteuserpolicy',
+  'iam:putuserpermissionsboundary', 'iam:deleteuserpermissionsboundary',
+  'iam:attachrolepolicy', 'iam:putrolepolicy', 'iam:detachrolepolicy', 'iam:deleterolepolicy',
+  'iam:putrolepermissionsboundary', 'iam:deleterolepermissionsboundary',
+]);
+
+/**
+ * Whether a statement lets the principal change its own permissions: the actions of
+ * {@link SELF_PERMISSION_ACTIONS} it allows (AWS spelling) on a resource that can be the principal
+ * itself: its own user through `${aws:username}`, every user or role (`*`, `user/*`, NotResource),
+ * or one of `selfArns` (how the app names the principal, e.g. `<Role.Arn>`). Conditions are not
+ * read: a conditioned grant is still a grant the principal may meet.
+ */
+export function changesOwnPermissions(statement: Statement, selfArns: readonly string[] = []): string[] {
+  if (statement.effect !== 'Allow') return [];
+  const catalog = ActionCatalog.get();
+  const out: string[] = [];
+  for (const key of SELF_PERMISSION_ACTIONS) {
+    const allowed = statement.actions
+      ? statement.actions.some(p => globMatch(p, key))
+      : statement.notActions !== undefined && !statement.notActions.some(p => globMatch(p, key));
+    if (!allowed) continue;
+    const info = catalog.lookup(key);
+    if (!info) continue;
+    const self = statement.notResources !== undefined
+      || (statement.resources ?? []).some(r => judgeResource(r, info).why !== undefined
+        || (/\$\{aws:username\}/i.test(r) && judgeResource(r, info).applies)
+        || selfArns.some(arn => globMatch(r, arn) || r === arn));
+    if (self) out.push(info.name);
+  }
+  return out;
 }

