@@ -73,7 +73,7 @@ describe('findings on one branch of Fn::If name the condition', () => {
       { Effect: 'Allow', Action: ['s3:*', 'dynamodb:Put*'], Resource: { 'Fn::If': ['IsAdmin', '*', BUCKET_OBJECTS] } },
     ], CONDITIONS));
     expect(find(list, 'Policy', `${RULE_ID_PREFIX}-LP2[Action::s3:*]`).message).toContain('Only when condition IsAdmin is true.');
-    expect(find(list, 'Policy', `${RULE_ID_PREFIX}-LP3[Action::dynamodb:Put*]`).message).toContain('Only when condition IsAdmin is true.');
+    expect(find(list, 'Policy', `${RULE_ID_PREFIX}-LP11[Action::dynamodb:Put*]`).message).toContain('Only when condition IsAdmin is true.');
   });
 
   test('a trust Principal "*" inside an If', () => {

@@ -179,9 +179,9 @@ describe('warnings are violations of severity warning: printed by cdk synth, fat
 
   test('granular warning ids: LP10 names the action', () => {
     const { app } = appWithUnboundedRole((_s, role) =>
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:DeleteQueue'], resources: ['*'] })));
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] })));
     expect(guardrailWarnings(app).map(w => [w.ruleName, w.constructPaths])).toContainEqual(
-      ['IamBestPractices-LP10[Action::sqs:DeleteQueue]', ['W/Worker/DefaultPolicy/Resource']]);
+      ['IamBestPractices-LP10[Action::sqs:SendMessage]', ['W/Worker/DefaultPolicy/Resource']]);
   });
 });
 
@@ -239,7 +239,7 @@ describe('as a validation plugin', () => {
     const template = JSON.parse(fs.readFileSync(stack.templateFullPath, 'utf-8'));
     type Resource = { Type: string; Properties: { PolicyDocument?: { Statement: Array<{ Action: unknown }> } } };
     for (const resource of Object.values<Resource>(template.Resources)) {
-      if (resource.Type === 'AWS::IAM::Policy') resource.Properties.PolicyDocument!.Statement[0].Action = 's3:GetObject';
+      if (resource.Type === 'AWS::IAM::Policy') resource.Properties.PolicyDocument!.Statement[0].Action = 's3:ListAllMyBuckets';
     }
     const edited = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'guardrails-template-')), 'Insecure.template.json');
     fs.writeFileSync(edited, JSON.stringify(template));

@@ -165,7 +165,7 @@ describe('Fn::If: every branch is analysed, and the message names the condition'
 });
 
 describe('Lazy values are read as resolved', () => {
-  test('a Lazy resource list that resolves to * is unbounded (LP10), a Lazy narrowing condition narrows', () => {
+  test('a Lazy resource list that resolves to * is unbounded (LP13), a Lazy narrowing condition narrows', () => {
     const app = new App();
     const stack = new Stack(app, 'Lazy', { env: ENV });
     const role = new iam.Role(stack, 'Creation', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -175,9 +175,9 @@ describe('Lazy values are read as resolved', () => {
       resources: ['*'],
       conditions: { StringEquals: Lazy.any({ produce: () => ({ 'aws:ResourceTag/team': 'payments' }) }) },
     }));
-    const warnings = warningNames(new IamBestPracticesChecks().validateScope(app));
-    expect(warnings).toContain('IamBestPractices-LP10[Action::eks:DeleteCluster]');
-    expect(warnings).not.toContain('IamBestPractices-LP10[Action::sqs:DeleteQueue]');
+    const report = new IamBestPracticesChecks().validateScope(app);
+    expect(errorNames(report)).toContain('IamBestPractices-LP13[Action::eks:DeleteCluster]');
+    expect([...errorNames(report), ...warningNames(report)].filter(n => n.includes('sqs:DeleteQueue'))).toEqual([]);
   });
 });
 
@@ -251,7 +251,7 @@ describe('L2-written resources get exactly the findings of the equivalent L1 tem
     expect(byStack('L2')).toEqual(byStack('L1'));
     expect(byStack('L2')).toEqual(expect.arrayContaining([
       'warning IamBestPractices-TR5[Principal::ecs-tasks.amazonaws.com]',
-      'warning IamBestPractices-LP10[Action::sqs:DeleteQueue]',
+      'error IamBestPractices-LP13[Action::sqs:DeleteQueue]',
       'warning IamBestPractices-LP9[Policy::PowerUserAccess]',
       'error IamBestPractices-LP6[Action::iam:PassRole]',
     ]));
