@@ -1,9 +1,11 @@
 /**
  * What a principal is effectively allowed to do: the union of the Allow statements of all its
- * policies, minus explicit Denies, intersected with its permissions boundary. Only conditionless
- * Denies are subtracted (a conditional Deny does not always apply), and a Deny removes a grant only
- * where it certainly covers both the action and the resource.
+ * policies, minus explicit Denies, intersected with its permissions boundary (by what the boundary
+ * allows, action and resource: see `boundary.ts`). Only conditionless Denies are subtracted (a
+ * conditional Deny does not always apply), and a Deny removes a grant only where it certainly
+ * covers both the action and the resource.
  */
+import { boundaryAllows } from './boundary';
 import { PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTIONS, EscalationMatch, satisfiedRows } from './escalation';
 import { globCovers, globMatch, hasWildcard } from './glob';
@@ -106,23 +108,13 @@ export function allowedEscalationActions(grants: readonly PolicyDocument[], boun
         const action = ESCALATION_ACTIONS[index];
         const remaining = unbounded.filter(r => !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)));
         if (remaining.length === 0) continue;
+        // The boundary by what it allows: an intersection that is not empty keeps the action.
         if (boundary && !remaining.some(r => boundaryAllows(boundary, action, r))) continue;
         allowed.add(index);
       }
     }
   }
   return allowed;
-}
-
-function boundaryAllows(boundary: readonly PolicyDocument[], action: string, resource: string): boolean {
-  for (const doc of boundary) {
-    for (const s of doc.statements) {
-      if (s.effect !== 'Allow' || !statementMatchesAction(s, action)) continue;
-      if (s.notResources !== undefined) return true;
-      if (s.resources?.some(r => resourceCovers(r, resource))) return true;
-    }
-  }
-  return false;
 }
 
 /** The privilege-escalation rows a principal with these policies satisfies. */
