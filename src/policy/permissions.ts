@@ -6,8 +6,8 @@
  * covers both the action and the resource.
  */
 import { boundaryAllows } from './boundary';
-import { PolicyDocument, Statement } from './document';
-import { ESCALATION_ACTIONS, EscalationMatch, satisfiedRows } from './escalation';
+import { isNarrowingTest, PolicyDocument, Statement } from './document';
+import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
 import { globCovers, globMatch, hasWildcard } from './glob';
 import { resourceCovers, unboundedResourcesOfStatement } from './resources';
 
@@ -90,13 +90,39 @@ function escalationActionsOf(statement: Statement): number[] {
   return [];
 }
 
+/** The escalation actions a principal is allowed on unbounded resources, and where it may pass roles. */
+export interface EscalationGrants {
+  /** Indexes into ESCALATION_ACTIONS. */
+  readonly actions: Set<number>;
+  /** Where `iam:PassRole` may pass roles (meaningful when it is among the actions). */
+  readonly passTo: PassTargets;
+}
+
+/**
+ * The services an `iam:PassedToService` condition of a statement confines passing to, or `'any'`.
+ * Only a narrowing test (StringEquals, StringLike, not negated, not IfExists) confines it.
+ */
+export function passedToServices(statement: Statement): PassTargets {
+  const tests = statement.conditions.filter(t => t.key === 'iam:passedtoservice' && isNarrowingTest(t));
+  if (tests.length === 0) return 'any';
+  // Several tests on the key must all hold: the tightest one confines.
+  return tests.reduce<readonly string[]>((narrowest, t) => (t.values.length < narrowest.length ? t.values : narrowest), tests[0].values);
+}
+
 /**
  * The escalation actions allowed on an unbounded resource, after Deny subtraction and the
  * boundary. `boundary` undefined means no boundary (or one this analysis cannot see).
  * `"Action": "*"` is left out: it allows every escalation and is reported as such.
  */
 export function allowedEscalationActions(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): Set<number> {
+  return escalationGrants(grants, boundary).actions;
+}
+
+/** {@link allowedEscalationActions}, with where roles may be passed. */
+export function escalationGrants(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationGrants {
   const allowed = new Set<number>();
+  const passServices = new Set<string>();
+  let passAnywhere = false;
   const denies = unconditionalDenies(boundary ? [...grants, ...boundary] : grants);
   for (const doc of grants) {
     for (const statement of doc.statements) {
@@ -104,20 +130,29 @@ export function allowedEscalationActions(grants: readonly PolicyDocument[], boun
       const unbounded = unboundedResourcesOfStatement(statement);
       if (unbounded.length === 0) continue;
       for (const index of escalationActionsOf(statement)) {
-        if (allowed.has(index)) continue;
+        const isPassRole = index === PASS_ROLE_INDEX;
+        if (allowed.has(index) && (!isPassRole || passAnywhere)) continue;
         const action = ESCALATION_ACTIONS[index];
         const remaining = unbounded.filter(r => !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)));
         if (remaining.length === 0) continue;
         // The boundary by what it allows: an intersection that is not empty keeps the action.
         if (boundary && !remaining.some(r => boundaryAllows(boundary, action, r))) continue;
         allowed.add(index);
+        if (isPassRole) {
+          const services = passedToServices(statement);
+          if (services === 'any') passAnywhere = true;
+          else services.forEach(v => passServices.add(v));
+        }
       }
     }
   }
-  return allowed;
+  return { actions: allowed, passTo: passAnywhere ? 'any' : [...passServices] };
 }
+
+const PASS_ROLE_INDEX = ESCALATION_ACTION_INDEX.get(PASS_ROLE.toLowerCase())!;
 
 /** The privilege-escalation rows a principal with these policies satisfies. */
 export function escalationPaths(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationMatch[] {
-  return satisfiedRows(allowedEscalationActions(grants, boundary));
+  const { actions, passTo } = escalationGrants(grants, boundary);
+  return satisfiedRows(actions, passTo);
 }
