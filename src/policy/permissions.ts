@@ -73,7 +73,7 @@ export function isAllActions(pattern: string): boolean {
 }
 
 /** The escalation actions a statement allows, by index into ESCALATION_ACTIONS. */
-function escalationActionsOf(statement: Statement): number[] {
+export function escalationActionsOf(statement: Statement): number[] {
   if (statement.actions) {
     const out = new Set<number>();
     for (const p of statement.actions) {
