@@ -39,7 +39,8 @@ export function capabilitiesOf(grants: readonly PolicyDocument[], boundary?: rea
     if (cap && (cap !== ADMINISTRATOR || boundaryKeepsAdministrator)) caps.set(cap, `it has the AWS managed policy ${name}`);
   }
   const catalog = ActionCatalog.get();
-  for (const doc of grants) {
+  const effective = boundary && !boundaryKeepsAdministrator ? grants.map(d => withinBoundary(d, boundary)) : grants;
+  for (const doc of effective) {
     for (const s of doc.statements) {
       if (s.effect !== 'Allow') continue;
       const unbounded = unboundedResourcesOfStatement(s);
@@ -61,11 +62,26 @@ export function capabilitiesOf(grants: readonly PolicyDocument[], boundary?: rea
       }
     }
   }
-  for (const path of escalationPaths(grants, boundary)) {
+  for (const path of escalationPaths(effective, boundary)) {
     const key = `Escalation::${path.actions.join('+')}`;
     caps.set(key, `it can ${path.row.how} (${path.actions.join(' + ')} on unrestricted resources)`);
   }
   return caps;
+}
+
+/**
+ * A document whose `"Action": "*"` statements stand for what the boundary allows: an administrator
+ * grant under a boundary that allows `s3:*` and `lambda:*` still has those, and so its
+ * Permissions-management actions and escalation rows.
+ */
+function withinBoundary(doc: PolicyDocument, boundary: readonly PolicyDocument[]): PolicyDocument {
+  if (!doc.statements.some(s => s.effect === 'Allow' && s.actions?.some(isAllActions))) return doc;
+  const allowedByBoundary = boundary.flatMap(b => b.statements).filter(s => s.effect === 'Allow').flatMap(s => s.actions ?? []);
+  return {
+    statements: doc.statements.map(s => (s.effect === 'Allow' && s.actions?.some(isAllActions)
+      ? { ...s, actions: [...s.actions.filter(a => !isAllActions(a)), ...allowedByBoundary.filter(a => !isAllActions(a))] }
+      : s)),
+  };
 }
 
 /** Allow `*` (or a NotAction that excepts nothing of IAM) on an unbounded resource. */

@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { COMPLIANT, findings, modelOf, modelResourceOf, newStack, NOT_APPLICABLE, run } from './helpers';
-import { ResolvedResource } from '../../src/model/resolved-resource';
 import { DEFAULT_ASSIGNMENT } from '../../src/model/intrinsics';
+import { ResolvedResource } from '../../src/model/resolved-resource';
 import { escalationThroughNamedResource, PRIVILEGE_ESCALATION_RULES } from '../../src/rules/privilege-escalation';
 
 const any = (...actions: string[]) => new iam.PolicyStatement({ actions, resources: ['*'] });
