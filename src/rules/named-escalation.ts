@@ -212,7 +212,14 @@ function checkPassRole(r: ResolvedResource, c: Candidate, target: ResourceModel,
   const [first] = rows;
   const companions = companionsOf(first);
   add(`Escalation::${PASS_ROLE}@${label}`, location, where => {
-    const others = companions.map(a => `${a}${whereAllowed(r, a)}`).join(' + ');
+    const parts: { actions: string[]; where: string }[] = [];
+    for (const a of companions) {
+      const at = whereAllowed(r, a);
+      const last = parts[parts.length - 1];
+      if (last && last.where === at) last.actions.push(a);
+      else parts.push({ actions: [a], where: at });
+    }
+    const others = parts.map(p => `${p.actions.join(' + ')}${p.where}`).join(' and ');
     const more = rows.length > 1 ? ` (and ${rows.length - 1} other way${rows.length > 2 ? 's' : ''}: ${rows.slice(1, 4).map(x => x.how).join('; ')})` : '';
     const fix = c.grant.passTo === 'any'
       ? 'pass only roles no stronger than this principal, and add an iam:PassedToService condition'
@@ -345,7 +352,7 @@ function targetLabel(r: ResolvedResource, target: ResourceModel): string {
 
 function describeBeyond(beyond: readonly [string, string][]): string {
   const shown = beyond.slice(0, 3).map(([, why]) => why);
-  return `${shown.join('; ')}${beyond.length > 3 ? `; and ${beyond.length - 3} more` : ''}, which this principal cannot`;
+  return `${shown.join('; ')}${beyond.length > 3 ? `; and ${beyond.length - 3} more` : ''} (this principal cannot)`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ describe('PE4 iam:PassRole on a named role stronger than the passer', () => {
     const message = messageOf(deployer, 'Escalation::iam:PassRole@Admin');
     expect(message).toContain('through the role Admin');
     expect(message).toContain('AdministratorAccess');
-    expect(message).toMatch(/lambda:CreateFunction \(policy "DeployerDefaultPolicy\w*" statement #2\)/);
+    expect(message).toMatch(/lambda:CreateFunction \+ lambda:InvokeFunction \(policy "DeployerDefaultPolicy\w*" statement #2\)/);
     expect(message).toContain('iam:PassedToService');
   });
 
