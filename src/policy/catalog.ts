@@ -31,6 +31,16 @@ export interface ActionInfo {
   readonly resourceTypes: readonly string[];
 }
 
+/** What a request for one action can name as its resource (see `ActionCatalog.requestResources`). */
+export interface RequestResources {
+  /** ARN shapes of the resource types, as IAM wildcards. */
+  readonly arns: readonly string[];
+  /** ARN shapes of the types every request names (each must be allowed). */
+  readonly required: readonly string[];
+  /** Whether the action is also requested on no resource (evaluated as the literal `*`). */
+  readonly unscoped: boolean;
+}
+
 /** What `ActionCatalog.check` says about an action or action pattern. */
 export type ActionValidity = 'known' | 'unknown-service' | 'unknown-action' | 'unresolved';
 
@@ -70,6 +80,8 @@ export class ActionCatalog {
   private readonly keywordsByService = new Map<string, ReadonlyMap<string, boolean>>();
   private readonly arnsByService = new Map<string, ReadonlyMap<string, ResourceTypeArn>>();
   private readonly expansions = new Map<string, readonly ActionInfo[]>();
+  private readonly requestResourceCache = new Map<string, RequestResources | undefined>();
+  private readonly rawByService = new Map<string, { actions: { [key: string]: RawAction }; shapes: { [key: string]: RawResourceType } }>();
 
   constructor(private readonly dataDirectory: string) {}
 
@@ -157,6 +169,42 @@ export class ActionCatalog {
       this.arnsByService.set(prefix, arns);
     }
     return arns;
+  }
+
+  /**
+   * The resources a request for one exact action names: the ARN shape of each resource type it acts
+   * on, as an IAM wildcard (`arn:*:iam::*:role/*`, every `${Variable}` a wildcard), and whether it
+   * can also be requested without a resource (no resource type, or only optional ones), which IAM
+   * evaluates as the literal resource `*`. Undefined for an action the catalog does not know.
+   */
+  public requestResources(action: string): RequestResources | undefined {
+    const key = action.toLowerCase();
+    if (!this.requestResourceCache.has(key)) this.requestResourceCache.set(key, this.computeRequestResources(key));
+    return this.requestResourceCache.get(key);
+  }
+
+  private computeRequestResources(action: string): RequestResources | undefined {
+    const colon = action.indexOf(':');
+    if (colon <= 0 || !this.lookup(action)) return undefined;
+    const service = action.slice(0, colon);
+    let raw = this.rawByService.get(service);
+    if (!raw) {
+      const file = path.join(this.dataDirectory, 'resourceTypes', `${service}.json`);
+      raw = {
+        actions: readJson(path.join(this.dataDirectory, 'actions', `${service}.json`)) as { [key: string]: RawAction },
+        shapes: (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType },
+      };
+      this.rawByService.set(service, raw);
+    }
+    const { shapes } = raw;
+    const types = raw.actions[action.slice(colon + 1)]?.resourceTypes ?? [];
+    // A type the data gives no ARN for could be anything.
+    const shapeOf = (name: string) => shapes[name]?.arn?.replace(/\$\{[^}]*\}/g, '*') ?? '*';
+    return Object.freeze({
+      arns: Object.freeze([...new Set(types.map(t => shapeOf(t.name)))]),
+      required: Object.freeze([...new Set(types.filter(t => t.required).map(t => shapeOf(t.name)))]),
+      unscoped: types.length === 0 || types.every(t => !t.required),
+    });
   }
 
   private computeExpansion(pattern: string): readonly ActionInfo[] {

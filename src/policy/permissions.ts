@@ -1,11 +1,13 @@
 /**
  * What a principal is effectively allowed to do: the union of the Allow statements of all its
- * policies, minus explicit Denies, intersected with its permissions boundary. Only conditionless
- * Denies are subtracted (a conditional Deny does not always apply), and a Deny removes a grant only
- * where it certainly covers both the action and the resource.
+ * policies, minus explicit Denies, intersected with its permissions boundary (by what the boundary
+ * allows, action and resource: see `boundary.ts`). Only conditionless Denies are subtracted (a
+ * conditional Deny does not always apply), and a Deny removes a grant only where it certainly
+ * covers both the action and the resource.
  */
-import { PolicyDocument, Statement } from './document';
-import { ESCALATION_ACTIONS, EscalationMatch, satisfiedRows } from './escalation';
+import { boundaryAllows } from './boundary';
+import { isNarrowingTest, PolicyDocument, Statement } from './document';
+import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
 import { globCovers, globMatch, hasWildcard } from './glob';
 import { resourceCovers, unboundedResourcesOfStatement } from './resources';
 
@@ -71,7 +73,7 @@ export function isAllActions(pattern: string): boolean {
 }
 
 /** The escalation actions a statement allows, by index into ESCALATION_ACTIONS. */
-function escalationActionsOf(statement: Statement): number[] {
+export function escalationActionsOf(statement: Statement): number[] {
   if (statement.actions) {
     const out = new Set<number>();
     for (const p of statement.actions) {
@@ -88,13 +90,39 @@ function escalationActionsOf(statement: Statement): number[] {
   return [];
 }
 
+/** The escalation actions a principal is allowed on unbounded resources, and where it may pass roles. */
+export interface EscalationGrants {
+  /** Indexes into ESCALATION_ACTIONS. */
+  readonly actions: Set<number>;
+  /** Where `iam:PassRole` may pass roles (meaningful when it is among the actions). */
+  readonly passTo: PassTargets;
+}
+
+/**
+ * The services an `iam:PassedToService` condition of a statement confines passing to, or `'any'`.
+ * Only a narrowing test (StringEquals, StringLike, not negated, not IfExists) confines it.
+ */
+export function passedToServices(statement: Statement): PassTargets {
+  const tests = statement.conditions.filter(t => t.key === 'iam:passedtoservice' && isNarrowingTest(t));
+  if (tests.length === 0) return 'any';
+  // Several tests on the key must all hold: the tightest one confines.
+  return tests.reduce<readonly string[]>((narrowest, t) => (t.values.length < narrowest.length ? t.values : narrowest), tests[0].values);
+}
+
 /**
  * The escalation actions allowed on an unbounded resource, after Deny subtraction and the
  * boundary. `boundary` undefined means no boundary (or one this analysis cannot see).
  * `"Action": "*"` is left out: it allows every escalation and is reported as such.
  */
 export function allowedEscalationActions(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): Set<number> {
+  return escalationGrants(grants, boundary).actions;
+}
+
+/** {@link allowedEscalationActions}, with where roles may be passed. */
+export function escalationGrants(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationGrants {
   const allowed = new Set<number>();
+  const passServices = new Set<string>();
+  let passAnywhere = false;
   const denies = unconditionalDenies(boundary ? [...grants, ...boundary] : grants);
   for (const doc of grants) {
     for (const statement of doc.statements) {
@@ -102,30 +130,29 @@ export function allowedEscalationActions(grants: readonly PolicyDocument[], boun
       const unbounded = unboundedResourcesOfStatement(statement);
       if (unbounded.length === 0) continue;
       for (const index of escalationActionsOf(statement)) {
-        if (allowed.has(index)) continue;
+        const isPassRole = index === PASS_ROLE_INDEX;
+        if (allowed.has(index) && (!isPassRole || passAnywhere)) continue;
         const action = ESCALATION_ACTIONS[index];
         const remaining = unbounded.filter(r => !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)));
         if (remaining.length === 0) continue;
+        // The boundary by what it allows: an intersection that is not empty keeps the action.
         if (boundary && !remaining.some(r => boundaryAllows(boundary, action, r))) continue;
         allowed.add(index);
+        if (isPassRole) {
+          const services = passedToServices(statement);
+          if (services === 'any') passAnywhere = true;
+          else services.forEach(v => passServices.add(v));
+        }
       }
     }
   }
-  return allowed;
+  return { actions: allowed, passTo: passAnywhere ? 'any' : [...passServices] };
 }
 
-function boundaryAllows(boundary: readonly PolicyDocument[], action: string, resource: string): boolean {
-  for (const doc of boundary) {
-    for (const s of doc.statements) {
-      if (s.effect !== 'Allow' || !statementMatchesAction(s, action)) continue;
-      if (s.notResources !== undefined) return true;
-      if (s.resources?.some(r => resourceCovers(r, resource))) return true;
-    }
-  }
-  return false;
-}
+const PASS_ROLE_INDEX = ESCALATION_ACTION_INDEX.get(PASS_ROLE.toLowerCase())!;
 
 /** The privilege-escalation rows a principal with these policies satisfies. */
 export function escalationPaths(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationMatch[] {
-  return satisfiedRows(allowedEscalationActions(grants, boundary));
+  const { actions, passTo } = escalationGrants(grants, boundary);
+  return satisfiedRows(actions, passTo);
 }

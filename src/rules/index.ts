@@ -1,3 +1,4 @@
+import { BOUNDARY_RULES } from './boundaries';
 import { CREDENTIALS_IN_CODE_RULES } from './credentials-in-code';
 import { IDENTITY_RULES } from './identities';
 import { LEAST_PRIVILEGE_RULES } from './least-privilege';
@@ -15,4 +16,5 @@ export const ALL_RULES: readonly GuardrailsRule[] = [
   ...IDENTITY_RULES,
   ...TRUST_RULES,
   ...CREDENTIALS_IN_CODE_RULES,
+  ...BOUNDARY_RULES,
 ];

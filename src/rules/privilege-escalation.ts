@@ -4,10 +4,13 @@
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
-import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
+import { describeLocations, locateStatements, StatementLocation } from './locate';
+import { namedEscalationsOf } from './named-escalation';
+import { findingsResult, findingSubject, GuardrailsRule, RuleFamily, sanitizeFinding } from './rule';
 import { PolicyDocument } from '../policy/document';
-import { EscalationCategory, ESCALATION_ROWS, EscalationMatch } from '../policy/escalation';
-import { escalationPaths } from '../policy/permissions';
+import { ESCALATION_ACTION_INDEX, EscalationCategory, EscalationMatch, EscalationRow, ESCALATION_ROWS, PASS_ROLE } from '../policy/escalation';
+import { escalationActionsOf, escalationPaths, passedToServices } from '../policy/permissions';
+import { unboundedResourcesOfStatement } from '../policy/resources';
 
 /**
  * The escalation paths of a resource: for a role, user or group, over everything attached to it
@@ -66,16 +69,69 @@ export const selfModification = categoryCheck('self-modification');
 export const passRoleToCompute = categoryCheck('pass-role');
 export const takeOverRunningResource = categoryCheck('take-over');
 
-/** The row a finding names, to explain it. */
-function describeEscalation(finding: string | undefined): string {
-  const actions = findingSubject(finding);
-  const wanted = actions.toLowerCase().split('+');
-  const match = ESCALATION_ROWS.find(r =>
+/** The row a finding names. */
+function rowOf(actions: readonly string[]): EscalationRow | undefined {
+  const wanted = actions.map(a => a.toLowerCase());
+  return ESCALATION_ROWS.find(r =>
     r.clauses.length === wanted.length && r.clauses.every((clause, i) => clause.some(a => a.toLowerCase() === wanted[i])));
-  const how = match ? match.how : 'raise its own privileges';
-  return `Privilege escalation: the principal is allowed ${actions.split('+').join(' and ')} on unrestricted resources, `
-    + `so it can ${how}. Fix: restrict Resource to named resources it cannot use against itself (for credentials, `
-    + 'the self-service form arn:aws:iam::*:user/${aws:username}), deny the actions, or cap them with a permissions boundary.';
+}
+
+/** The statements of a resource's policies that allow an escalation action on unbounded resources. */
+function unboundedGrantsOf(r: ResolvedResource | undefined, action: string): StatementLocation[] {
+  const index = ESCALATION_ACTION_INDEX.get(action.toLowerCase());
+  if (index === undefined) return [];
+  return locateStatements(r, s => s.effect === 'Allow' && unboundedResourcesOfStatement(s).length > 0 && escalationActionsOf(s).includes(index));
+}
+
+/**
+ * `iam:PassRole on "*" (policy "Deploy" statement "Pass") and lambda:CreateFunction +
+ * lambda:InvokeFunction on "*" (inline policy "Build" statement #2)`: each half with where it is granted.
+ */
+function describeHalves(r: ResolvedResource | undefined, actions: readonly string[]): string {
+  const parts: { actions: string[]; where: string; on: string }[] = [];
+  for (const action of actions) {
+    const locations = unboundedGrantsOf(r, action);
+    const where = describeLocations(locations);
+    const unbounded = [...new Set(locations.flatMap(l => unboundedResourcesOfStatement(l.statement)))];
+    const on = unbounded.length > 0 ? ` on ${unbounded.slice(0, 2).map(u => `"${u}"`).join(', ')}` : ' on unrestricted resources';
+    const last = parts[parts.length - 1];
+    if (last && last.where === where && last.on === on) last.actions.push(action);
+    else parts.push({ actions: [action], where, on });
+  }
+  return parts.map(p => `${p.actions.join(' + ')}${p.on}${p.where ? ` (${p.where})` : ''}`).join(' and ');
+}
+
+/** The message of a PE1-PE3 finding: the row, both halves and where each is granted, and a fix true for those statements. */
+function describeEscalation(finding: string | undefined, r?: ResolvedResource): string {
+  const actions = findingSubject(finding).split('+').filter(a => a.length > 0);
+  const row = rowOf(actions);
+  const how = row ? row.how : 'raise its own privileges';
+  const passRole = actions.find(a => a.toLowerCase() === PASS_ROLE.toLowerCase());
+  let fix: string;
+  if (passRole) {
+    const unconfined = unboundedGrantsOf(r, PASS_ROLE).some(l => passedToServices(l.statement) === 'any');
+    fix = 'list in Resource only the roles it must pass (role.grantPassRole(principal)), no stronger than this principal'
+      + (unconfined || !r ? ', and add an iam:PassedToService condition' : '')
+      + `, or remove ${actions.filter(a => a !== passRole).join(' / ')}`;
+  } else {
+    fix = 'restrict Resource to named resources it cannot use against itself (for credentials, the self-service form '
+      + 'arn:aws:iam::*:user/${aws:username}), deny the actions, or cap them with a permissions boundary that does not allow them';
+  }
+  return `Privilege escalation: the principal is allowed ${describeHalves(r, actions)}, so it can ${how}. Fix: ${fix}.`;
+}
+
+/** PE4: escalation through a named resource of the app. */
+export function escalationThroughNamedResource(r: ResolvedResource): NagRuleResult {
+  if (!PRINCIPAL_TYPES.has(r.type)) return NagRuleCompliance.NOT_APPLICABLE;
+  return findingsResult(namedEscalationsOf(r).map(e => e.finding), true);
+}
+
+function describeNamedEscalation(finding: string | undefined, r?: ResolvedResource): string {
+  const hit = r && finding ? namedEscalationsOf(r).find(e => sanitizeFinding(e.finding) === finding) : undefined;
+  if (hit) return hit.message;
+  const subject = findingSubject(finding);
+  return `Privilege escalation through a named resource (${subject}): the principal can change its own permissions, pass a stronger role `
+    + 'to a service it controls, join a stronger group or assume a CDK deploy role. Fix: name only resources no stronger than the principal.';
 }
 
 const FAMILY = RuleFamily.PRIVILEGE_ESCALATION;
@@ -107,5 +163,16 @@ export const PRIVILEGE_ESCALATION_RULES: readonly GuardrailsRule[] = [
     explanation: 'Changing the code or commands of any running resource lets the principal act with that resource\'s role.',
     check: takeOverRunningResource,
     describe: describeEscalation,
+  },
+  {
+    id: 'PE4',
+    family: FAMILY,
+    level: NagMessageLevel.ERROR,
+    title: 'A principal can escalate through a named resource of the app: pass a stronger named role to a service it controls, '
+      + 'join a stronger group, change the policies or boundary of its own role, user or group, or assume the CDK deploy role.',
+    explanation: 'Naming the resource does not help when the resource is the principal itself or stronger than it: '
+      + 'iam:PutRolePolicy on its own role, or iam:PassRole on an administrator role with lambda:CreateFunction, is administrator access.',
+    check: escalationThroughNamedResource,
+    describe: describeNamedEscalation,
   },
 ];

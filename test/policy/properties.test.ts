@@ -102,6 +102,13 @@ function findingsOf(docs: Documents): Set<string> {
 }
 
 const isSubset = (a: Set<string>, b: Set<string>) => [...a].every(x => b.has(x));
+
+// Not monotone by design: LP15 reports grants a narrower boundary makes dead (a boundary Allow
+// removed or a boundary Deny added kills more grants), and PE4 compares a principal with the roles
+// and groups it can reach (a principal that loses permissions is weaker than the admin role it can
+// still pass). Both are still checked for totality.
+const NON_MONOTONE = /-(LP15|PE4)(\[|$)/;
+const monotone = (findings: Set<string>) => new Set([...findings].filter(f => !NON_MONOTONE.test(f)));
 const RUNS = { numRuns: 200 };
 
 test('no rule throws on generated documents', () => {
@@ -113,10 +120,10 @@ test('no rule throws on generated documents', () => {
 test('adding a Deny statement never adds a finding', () => {
   const denyStatement = fc.oneof(identityStatement(fc.constant('Deny')), trustStatement(fc.constant('Deny')));
   fc.assert(fc.property(documents, fc.constantFrom(...DOC_KEYS, 'boundary' as const), denyStatement, (docs, key, deny) => {
-    const before = findingsOf(docs);
+    const before = monotone(findingsOf(docs));
     const changed: Documents = { ...docs, [key]: [...(docs[key] ?? []), deny] };
     if (key === 'boundary' && !docs.boundary) return;
-    const after = findingsOf(changed);
+    const after = monotone(findingsOf(changed));
     expect([...after].filter(f => !before.has(f))).toEqual([]);
   }), RUNS);
 });
@@ -128,8 +135,8 @@ test('removing an Allow statement never adds a finding', () => {
     const allows = list.map((s, i) => [s, i] as const).filter(([s]) => (s as { Effect: string }).Effect === 'Allow');
     if (allows.length === 0) return;
     const drop = allows[pick % allows.length][1];
-    const before = findingsOf(docs);
-    const after = findingsOf({ ...docs, [key]: list.filter((_, i) => i !== drop) });
+    const before = monotone(findingsOf(docs));
+    const after = monotone(findingsOf({ ...docs, [key]: list.filter((_, i) => i !== drop) }));
     expect(isSubset(after, before) ? [] : [...after].filter(f => !before.has(f))).toEqual([]);
   }), RUNS);
 });
