@@ -2,7 +2,7 @@
  * Least-privilege rules (LP): what identity policies allow, statement by statement.
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, IAM_TYPES, isRecord, POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource, sharedDocument } from './context';
+import { asList, isRecord, POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource, sharedDocument } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { analyzeLeastPrivilege, LeastPrivilegeFindings, NO_LEAST_PRIVILEGE_FINDINGS } from '../policy/least-privilege';
 
@@ -46,30 +46,6 @@ export const allowWithNotResource = lpCheck(f => f.notResource);
 export const passRoleOnUnbounded = lpCheck(f => f.passRole);
 export const unknownActions = lpCheck(f => f.unknownActions);
 export const scopedWriteOnUnbounded = lpCheck(f => f.writeOnUnbounded);
-
-// AWS managed policies that grant administrator, power-user or full IAM access.
-const ADMIN_LIKE = new Set(['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess']);
-
-function adminLikeManagedPolicies(r: ResolvedResource): string[] {
-  return asList(r.properties.ManagedPolicyArns).flatMap(arn => {
-    const name = r.target(arn, IAM_TYPES.managedPolicy).awsManagedPolicy;
-    return name && ADMIN_LIKE.has(name) ? [`Policy::${name}`] : [];
-  });
-}
-
-/** LP8: an administrator-like AWS managed policy on a role without a permissions boundary. */
-export function adminManagedPolicyOnUnboundedRole(r: ResolvedResource): NagRuleResult {
-  if (r.type !== IAM_TYPES.role) return NagRuleCompliance.NOT_APPLICABLE;
-  if (r.properties.PermissionsBoundary !== undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(adminLikeManagedPolicies(r), true);
-}
-
-/** LP9: an administrator-like AWS managed policy on a user, a group, or a role with a boundary. */
-export function adminManagedPolicyAttached(r: ResolvedResource): NagRuleResult {
-  if (!PRINCIPAL_TYPES.has(r.type)) return NagRuleCompliance.NOT_APPLICABLE;
-  if (r.type === IAM_TYPES.role && r.properties.PermissionsBoundary === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(adminLikeManagedPolicies(r), true);
-}
 
 const FAMILY = RuleFamily.LEAST_PRIVILEGE;
 
@@ -144,26 +120,6 @@ export const LEAST_PRIVILEGE_RULES: readonly GuardrailsRule[] = [
     check: unknownActions,
     describe: f => `${findingSubject(f)} is not an IAM action (unknown service prefix or action name, checked against the AWS service authorization reference). `
       + 'Fix: correct the spelling; see the Service Authorization Reference for the service.',
-  },
-  {
-    id: 'LP8',
-    family: FAMILY,
-    level: NagMessageLevel.ERROR,
-    title: 'AdministratorAccess, PowerUserAccess or IAMFullAccess is attached to a role without a permissions boundary.',
-    explanation: 'These AWS managed policies grant (nearly) everything, or all of IAM; without a boundary nothing caps them.',
-    check: adminManagedPolicyOnUnboundedRole,
-    describe: f => `The AWS managed policy ${findingSubject(f)} is attached to a role without a permissions boundary. `
-      + 'Fix: grant the specific permissions the role needs, or set a permissionsBoundary that caps it.',
-  },
-  {
-    id: 'LP9',
-    family: FAMILY,
-    level: NagMessageLevel.WARN,
-    title: 'AdministratorAccess, PowerUserAccess or IAMFullAccess is attached to a user, a group or a bounded role.',
-    explanation: 'Administrator-like managed policies should be rare and reviewed even when a boundary caps them.',
-    check: adminManagedPolicyAttached,
-    describe: f => `The AWS managed policy ${findingSubject(f)} is attached. Fix: grant the specific permissions needed; `
-      + 'keep administrator access to a few break-glass roles.',
   },
   {
     id: 'LP10',
