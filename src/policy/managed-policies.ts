@@ -272,7 +272,7 @@ export function describeAdministratorCapability(capability: AdministratorCapabil
   if (paths.length > 0 && !every) {
     const unique = [...new Set(paths)];
     parts.push(...unique.slice(0, 3));
-    if (unique.length > 3) parts.push(`${unique.length - 3} more escalation path${unique.length - 3 > 1 ? "s" : ""}`);
+    if (unique.length > 3) parts.push(`${unique.length - 3} more escalation path${unique.length - 3 > 1 ? 's' : ''}`);
   }
   return parts.join('; ');
 }

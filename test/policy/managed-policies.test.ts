@@ -180,7 +180,9 @@ describe('administratorCapability of documents', () => {
   test('a condition on IAM\'s own keys limits permissions management', () => {
     const attachOnly = normalizePolicyDocument({
       Statement: [{
-        Effect: 'Allow', Action: 'iam:AttachRolePolicy', Resource: 'arn:aws:iam::*:role/*',
+        Effect: 'Allow',
+        Action: 'iam:AttachRolePolicy',
+        Resource: 'arn:aws:iam::*:role/*',
         Condition: { ArnEquals: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' } },
       }],
     });

@@ -20,6 +20,10 @@ function roleWith(managedPolicies: iam.IManagedPolicy[], permissionsBoundary?: i
   return new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), managedPolicies, permissionsBoundary });
 }
 
+function roleTemplate(properties: { [key: string]: unknown }) {
+  return { Type: IAM_TYPES.role, Properties: { AssumeRolePolicyDocument: TRUST, ...properties } };
+}
+
 /** Every rule on raw templates, as the packs run them. */
 function evaluate(resources: { [id: string]: unknown }): RuleFinding[] {
   const input: StackTemplateInput = { name: 'S', account: '111111111111', region: 'us-east-1', template: { Resources: resources } };
@@ -46,7 +50,7 @@ describe('LP8: administrator-like AWS managed policy on a role without a boundar
     ['AWSLambda_FullAccess', 'iam:PassRole on every role with lambda:CreateFunction and lambda:InvokeFunction'],
     ['AmazonSSMFullAccess', 'ssm:SendCommand on every resource'],
   ])('%s', (name, grants) => {
-    const list = evaluate({ Role: { Type: IAM_TYPES.role, Properties: { AssumeRolePolicyDocument: TRUST, ManagedPolicyArns: [PARTITION_ARN(name)] } } });
+    const list = evaluate({ Role: roleTemplate({ ManagedPolicyArns: [PARTITION_ARN(name)] }) });
     const message = messageOf(list, id('LP8', `Policy::${name}`));
     expect(message).toContain(`The AWS managed policy ${name} is attached to a role without a permissions boundary. It grants ${grants}`);
     expect(message).toContain('Fix: ');
@@ -176,7 +180,7 @@ describe('LP9: administrator-like AWS managed policy on a user, a group, or a ro
 
 describe('LP14: an AWS managed policy ARN that names no AWS managed policy', () => {
   function roleFinding(arns: unknown[], boundary?: unknown) {
-    return evaluate({ Role: { Type: IAM_TYPES.role, Properties: { AssumeRolePolicyDocument: TRUST, ManagedPolicyArns: arns, PermissionsBoundary: boundary } } });
+    return evaluate({ Role: roleTemplate({ ManagedPolicyArns: arns, PermissionsBoundary: boundary }) });
   }
 
   test('a missing path: the message gives the path', () => {
