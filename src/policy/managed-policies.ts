@@ -179,23 +179,39 @@ export function isAdministratorLike(capability: AdministratorCapability): boolea
   return capability.everyActionExcept !== undefined || capability.permissionsManagement.length > 0 || capability.escalations.length > 0;
 }
 
-const CAPABILITY_OF_DOCUMENT = new WeakMap<PolicyDocument, AdministratorCapability>();
+/** Capabilities of one document, by the boundary documents they were capped by (`-` for none). */
+const CAPABILITIES = new WeakMap<PolicyDocument, Map<string, AdministratorCapability>>();
+const documentIds = new WeakMap<PolicyDocument, number>();
+let lastDocumentId = 0;
+
+function documentId(doc: PolicyDocument): number {
+  let id = documentIds.get(doc);
+  if (id === undefined) {
+    id = ++lastDocumentId;
+    documentIds.set(doc, id);
+  }
+  return id;
+}
 
 /**
  * The administrator-like capability of policies, capped by a permissions boundary (undefined: no
- * boundary). Of one document without a boundary (an AWS managed policy attached to an unbounded
- * principal), computed once per document object.
+ * boundary). For one document (an AWS managed policy), computed once per document and boundary
+ * objects: thousands of roles with the same policy and boundary share the answer.
  */
 export function administratorCapability(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): AdministratorCapability {
-  if (grants.length === 1 && !boundary) {
-    let known = CAPABILITY_OF_DOCUMENT.get(grants[0]);
-    if (!known) {
-      known = computeCapability(grants, undefined);
-      CAPABILITY_OF_DOCUMENT.set(grants[0], known);
-    }
-    return known;
+  if (grants.length !== 1) return computeCapability(grants, boundary);
+  let byBoundary = CAPABILITIES.get(grants[0]);
+  if (!byBoundary) {
+    byBoundary = new Map();
+    CAPABILITIES.set(grants[0], byBoundary);
   }
-  return computeCapability(grants, boundary);
+  const key = boundary ? boundary.map(documentId).join(',') : '-';
+  let known = byBoundary.get(key);
+  if (!known) {
+    known = computeCapability(grants, boundary);
+    byBoundary.set(key, known);
+  }
+  return known;
 }
 
 function computeCapability(grants: readonly PolicyDocument[], boundary: readonly PolicyDocument[] | undefined): AdministratorCapability {

@@ -25,8 +25,7 @@ function hasBoundary(r: ResolvedResource): boolean {
  * by the principal's boundary when it has one that this analysis can read.
  */
 function capabilityOn(r: ResolvedResource, policy: AwsManagedPolicy): AdministratorCapability {
-  if (!hasBoundary(r)) return administratorCapability([policy.document]);
-  return r.memo(`administrator-capability:${policy.pathAndName}`, () => administratorCapability([policy.document], r.boundary()));
+  return administratorCapability([policy.document], hasBoundary(r) ? r.boundary() : undefined);
 }
 
 /** The AWS managed policies a principal holds (not its boundary) that grant administrator-like capability. */

@@ -200,8 +200,11 @@ describe('administratorCapability of documents', () => {
     expect(c.permissionsManagement).toEqual(['iam:AttachUserPolicy', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy']);
   });
 
-  test('memoized per document object without a boundary', () => {
+  test('memoized per document and boundary objects', () => {
     const doc = policy('IAMFullAccess').document;
+    const boundary = [policy('PowerUserAccess').document];
     expect(administratorCapability([doc])).toBe(administratorCapability([doc]));
+    expect(administratorCapability([doc], boundary)).toBe(administratorCapability([doc], [...boundary]));
+    expect(administratorCapability([doc], boundary)).not.toBe(administratorCapability([doc]));
   });
 });
