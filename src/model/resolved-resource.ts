@@ -3,9 +3,12 @@
  * parameters, with what IAM links to it (a principal's policies, groups and boundary) read under
  * the same assignment.
  */
-import { AppModel, asList, IAM_TYPES, isRecord, PRINCIPAL_TYPES, Properties, ResourceModel, Target } from './app-model';
+import {
+  AppModel, asList, boundaryValue, IAM_TYPES, isRecord, managedPolicyValues, PRINCIPAL_TYPES, Properties, ResourceModel, Target,
+} from './app-model';
 import { Assignment, assignmentKey } from './intrinsics';
 import { normalizePolicyDocument, PolicyDocument } from '../policy/document';
+import { awsManagedPolicy, AwsManagedPolicy } from '../policy/managed-policies';
 
 /** One policy document that applies to a principal, with the name a reviewer knows it by. */
 export interface NamedPolicy {
@@ -16,8 +19,22 @@ export interface NamedPolicy {
    */
   readonly name: string;
   readonly document: PolicyDocument;
-  /** The policy resource of the app that holds it (undefined for inline policies of a principal). */
+  /** The policy resource of the app that holds it (undefined for inline and AWS managed policies). */
   readonly resource?: ResourceModel;
+  /** The AWS managed policy it is, if it is one. */
+  readonly awsManaged?: AwsManagedPolicy;
+}
+
+/** An AWS managed policy ARN a principal names, as a grant or as its boundary. */
+export interface AwsManagedPolicyReference {
+  /** The property that names it: `ManagedPolicyArns`, `PermissionsBoundary`, `ManagedPolicies`, ... */
+  readonly property: string;
+  /** What follows `policy/` in the ARN, as written (path included). */
+  readonly written: string;
+  /** The AWS managed policy it names, or undefined when it names none. */
+  readonly policy?: AwsManagedPolicy;
+  /** Whether it is the principal's permissions boundary (a ceiling, not a grant). */
+  readonly boundary: boolean;
 }
 
 export class ResolvedResource {
@@ -89,26 +106,80 @@ export class ResolvedResource {
   public policies(): NamedPolicy[] {
     return this.memo('policies', () => {
       const out: NamedPolicy[] = [];
-      const seen = new Set<ResourceModel>();
+      const seen = new Set<ResourceModel | AwsManagedPolicy>();
       const addOwn = (principal: ResolvedResource, prefix: string) => {
-        asList(principal.properties.Policies).forEach((inline, i) => {
-          if (!isRecord(inline)) return;
-          const name = typeof inline.PolicyName === 'string' ? inline.PolicyName : `#${i + 1}`;
-          out.push({ name: `${prefix}inline policy "${name}"`, document: sharedDocument(inline.PolicyDocument) });
-        });
-        const policies = [
-          ...asList(principal.properties.ManagedPolicyArns).map(arn => principal.target(arn, IAM_TYPES.managedPolicy).resource),
-          ...this.model.attachedTo(principal.resource),
-        ];
+        for (const inline of principal.inlinePolicies()) out.push({ ...inline, name: `${prefix}${inline.name}` });
+        const policies: Array<ResourceModel | AwsManagedPolicy> = [];
+        for (const value of managedPolicyValues(principal.type, principal.properties)) {
+          const target = principal.target(value, IAM_TYPES.managedPolicy);
+          const policy = target.resource ?? awsManagedPolicyOf(target);
+          if (policy) policies.push(policy);
+        }
+        policies.push(...this.model.attachedTo(principal.resource));
         for (const policy of policies) {
-          if (!policy || seen.has(policy)) continue;
+          if (seen.has(policy)) continue;
           seen.add(policy);
-          out.push({ name: `${prefix}${policyName(this.view(policy))}`, document: this.view(policy).document(), resource: policy });
+          if (policy instanceof ResourceModel) {
+            out.push({ name: `${prefix}${policyName(this.view(policy))}`, document: this.view(policy).document(), resource: policy });
+          } else {
+            out.push({ name: `${prefix}AWS managed policy "${policy.name}"`, document: policy.document, awsManaged: policy });
+          }
         }
       };
       addOwn(this, '');
       if (this.type === IAM_TYPES.user) {
         for (const group of this.groups()) if (group.resource) addOwn(this.view(group.resource), `group "${group.resource.logicalId}": `);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A principal's own inline policies: a role's, user's or group's Policies, a permission set's
+   * InlinePolicy (an object or a JSON string).
+   */
+  public inlinePolicies(): NamedPolicy[] {
+    if (!PRINCIPAL_TYPES.has(this.type)) return [];
+    return this.memo('inline-policies', () => {
+      if (this.type === IAM_TYPES.permissionSet) {
+        const inline = this.properties.InlinePolicy;
+        return inline === undefined ? [] : [{ name: 'inline policy "InlinePolicy"', document: sharedDocument(inline) }];
+      }
+      const out: NamedPolicy[] = [];
+      asList(this.properties.Policies).forEach((inline, i) => {
+        if (!isRecord(inline)) return;
+        const name = typeof inline.PolicyName === 'string' ? inline.PolicyName : `#${i + 1}`;
+        out.push({ name: `inline policy "${name}"`, document: sharedDocument(inline.PolicyDocument) });
+      });
+      return out;
+    });
+  }
+
+  /**
+   * The AWS managed policy ARNs a principal names (in ManagedPolicyArns, a permission set's
+   * ManagedPolicies, or as its permissions boundary), each with the policy it names if any.
+   * Reads the AWS managed policy data only when there is such an ARN.
+   */
+  public awsManagedPolicyReferences(): AwsManagedPolicyReference[] {
+    if (!PRINCIPAL_TYPES.has(this.type)) return [];
+    return this.memo('aws-managed-policy-references', () => {
+      const props = this.properties;
+      const isPermissionSet = this.type === IAM_TYPES.permissionSet;
+      const candidates: Array<{ property: string; value: unknown; boundary: boolean }> = [
+        ...asList(isPermissionSet ? props.ManagedPolicies : props.ManagedPolicyArns)
+          .map(value => ({ property: isPermissionSet ? 'ManagedPolicies' : 'ManagedPolicyArns', value, boundary: false })),
+        {
+          property: isPermissionSet ? 'PermissionsBoundary.ManagedPolicyArn' : 'PermissionsBoundary',
+          value: boundaryValue(this.type, props),
+          boundary: true,
+        },
+      ];
+      const out: AwsManagedPolicyReference[] = [];
+      for (const { property, value, boundary } of candidates) {
+        const written = this.target(value, IAM_TYPES.managedPolicy).awsManagedPolicy;
+        // A name with a placeholder (`policy/<Name>`) is not known before deployment.
+        if (written === undefined || written.includes('<')) continue;
+        out.push({ property, written, policy: awsManagedPolicy(written), boundary });
       }
       return out;
     });
@@ -125,13 +196,19 @@ export class ResolvedResource {
   }
 
   /**
-   * The permissions boundary as documents, or undefined when there is none or it is not in the
-   * app (an AWS managed policy, another app's): then nothing is intersected.
+   * The permissions boundary as documents: a managed policy of the app or an AWS managed policy
+   * (a permission set's ManagedPolicyArn or CustomerManagedPolicyReference alike). Undefined when
+   * there is none or it cannot be read (another app's policy, an unknown name): then nothing is
+   * intersected.
    */
   public boundary(): PolicyDocument[] | undefined {
     if (!PRINCIPAL_TYPES.has(this.type)) return undefined;
-    const policy = this.target(this.properties.PermissionsBoundary, IAM_TYPES.managedPolicy).resource;
-    return policy ? [this.view(policy).document()] : undefined;
+    return this.memo('boundary', () => {
+      const target = this.target(boundaryValue(this.type, this.properties), IAM_TYPES.managedPolicy);
+      if (target.resource) return [this.view(target.resource).document()];
+      const policy = awsManagedPolicyOf(target);
+      return policy ? [policy.document] : undefined;
+    });
   }
 
   /** Where a policy resource is attached: principals of the app and names outside it. */
@@ -159,6 +236,12 @@ export class ResolvedResource {
     if (targets.length === 0) return !this.model.isReferencedAsManagedPolicy(this.resource);
     return targets.some(t => !t.resource);
   }
+}
+
+/** The AWS managed policy a target names, if it is one (and its name is known before deployment). */
+function awsManagedPolicyOf(target: Target): AwsManagedPolicy | undefined {
+  const written = target.awsManagedPolicy;
+  return written === undefined || written.includes('<') ? undefined : awsManagedPolicy(written);
 }
 
 /** `policy "Name"`: its PolicyName or ManagedPolicyName when literal, else its logical id. */

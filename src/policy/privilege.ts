@@ -8,6 +8,7 @@
 import { boundaryAllows } from './boundary';
 import { ActionCatalog } from './catalog';
 import { PolicyDocument, Statement } from './document';
+import { awsManagedPolicyOfDocument } from './managed-policies';
 import { escalationPaths, isAllActions, statementMatchesAction, unconditionalDenies, denyCoversResource } from './permissions';
 import { unboundedResourcesOfStatement } from './resources';
 
@@ -16,28 +17,15 @@ export type Capabilities = ReadonlyMap<string, string>;
 
 export const ADMINISTRATOR = 'Administrator';
 
-/** AWS managed policies by name that are known to grant administrator-like access. */
-export const ADMIN_LIKE_MANAGED_POLICIES: ReadonlyMap<string, string> = new Map([
-  ['AdministratorAccess', ADMINISTRATOR],
-  ['PowerUserAccess', 'ManagedPolicy::PowerUserAccess'],
-  ['IAMFullAccess', 'PermissionsManagement::iam'],
-]);
-
 /**
- * The capabilities of a principal with these documents and boundary, and the AWS managed policies
- * it holds by name (until their documents are part of the grants).
+ * The capabilities of a principal with these documents (AWS managed policies' included) and boundary.
  */
-export function capabilitiesOf(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[],
-  managedPolicyNames: readonly string[] = []): Capabilities {
+export function capabilitiesOf(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): Capabilities {
   const caps = new Map<string, string>();
   const denies = unconditionalDenies(boundary ? [...grants, ...boundary] : grants);
   // Under a boundary, "everything" is what the boundary lets through: a proxy question is whether
   // the boundary lets iam:PutRolePolicy reach every role.
   const boundaryKeepsAdministrator = !boundary || boundaryAllows(boundary, 'iam:PutRolePolicy', '*');
-  for (const name of managedPolicyNames) {
-    const cap = ADMIN_LIKE_MANAGED_POLICIES.get(name);
-    if (cap && (cap !== ADMINISTRATOR || boundaryKeepsAdministrator)) caps.set(cap, `it has the AWS managed policy ${name}`);
-  }
   const catalog = ActionCatalog.get();
   const effective = boundary && !boundaryKeepsAdministrator ? grants.map(d => withinBoundary(d, boundary)) : grants;
   for (const doc of effective) {
@@ -48,7 +36,8 @@ export function capabilitiesOf(grants: readonly PolicyDocument[], boundary?: rea
       const survives = (action: string) => unbounded.some(r =>
         !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)) && boundaryAllows(boundary, action, r));
       if (grantsEverything(s) && boundaryKeepsAdministrator && survives('iam:PutRolePolicy')) {
-        caps.set(ADMINISTRATOR, `it is allowed every action on every resource (${describeStatement(s)})`);
+        const managed = awsManagedPolicyOfDocument(doc);
+        caps.set(ADMINISTRATOR, `it is allowed every action on every resource (${managed ? `AWS managed policy ${managed.name} ` : ''}${describeStatement(s)})`);
         continue;
       }
       for (const pattern of s.actions ?? []) {

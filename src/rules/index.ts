@@ -1,3 +1,4 @@
+import { ADMINISTRATOR_ACCESS_RULES } from './administrator-access';
 import { BOUNDARY_RULES } from './boundaries';
 import { CREDENTIALS_IN_CODE_RULES } from './credentials-in-code';
 import { IDENTITY_RULES } from './identities';
@@ -12,6 +13,7 @@ export type { GuardrailsRule } from './rule';
 /** Every rule, in the order RULES.md lists them. */
 export const ALL_RULES: readonly GuardrailsRule[] = [
   ...LEAST_PRIVILEGE_RULES,
+  ...ADMINISTRATOR_ACCESS_RULES,
   ...PRIVILEGE_ESCALATION_RULES,
   ...IDENTITY_RULES,
   ...TRUST_RULES,

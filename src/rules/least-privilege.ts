@@ -2,7 +2,7 @@
  * Least-privilege rules (LP): what identity policies allow, statement by statement.
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { asList, IAM_TYPES, isRecord, POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource, sharedDocument } from './context';
+import { POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { grantedBy, locateStatements, StatementLocation } from './locate';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily, sanitizeFinding } from './rule';
 import {
@@ -14,9 +14,7 @@ function leastPrivilegeOf(r: ResolvedResource): LeastPrivilegeFindings | undefin
   if (!PRINCIPAL_TYPES.has(r.type) && !POLICY_TYPES.has(r.type)) return undefined;
   return r.memo('least-privilege', () => {
     if (PRINCIPAL_TYPES.has(r.type)) {
-      const parts = asList(r.properties.Policies)
-        .filter(isRecord)
-        .map(p => analyzeLeastPrivilege(sharedDocument(p.PolicyDocument)));
+      const parts = r.inlinePolicies().map(p => analyzeLeastPrivilege(p.document));
       return merge(parts);
     }
     // A managed policy used only as a permissions boundary is a ceiling, not a grant.
@@ -92,30 +90,6 @@ function message(topic: LeastPrivilegeTopic, finding: string | undefined, r: Res
 
 const hasCondition = (entry: StatementFinding | undefined, key: string) => entry?.conditions.some(c => c.test.key === key) ?? false;
 const onOwnUser = (entry: StatementFinding | undefined) => entry?.unbounded.some(u => u.why.includes('own user')) ?? false;
-
-// AWS managed policies that grant administrator, power-user or full IAM access.
-const ADMIN_LIKE = new Set(['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess']);
-
-function adminLikeManagedPolicies(r: ResolvedResource): string[] {
-  return asList(r.properties.ManagedPolicyArns).flatMap(arn => {
-    const name = r.target(arn, IAM_TYPES.managedPolicy).awsManagedPolicy;
-    return name && ADMIN_LIKE.has(name) ? [`Policy::${name}`] : [];
-  });
-}
-
-/** LP8: an administrator-like AWS managed policy on a role without a permissions boundary. */
-export function adminManagedPolicyOnUnboundedRole(r: ResolvedResource): NagRuleResult {
-  if (r.type !== IAM_TYPES.role) return NagRuleCompliance.NOT_APPLICABLE;
-  if (r.properties.PermissionsBoundary !== undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(adminLikeManagedPolicies(r), true);
-}
-
-/** LP9: an administrator-like AWS managed policy on a user, a group, or a role with a boundary. */
-export function adminManagedPolicyAttached(r: ResolvedResource): NagRuleResult {
-  if (!PRINCIPAL_TYPES.has(r.type)) return NagRuleCompliance.NOT_APPLICABLE;
-  if (r.type === IAM_TYPES.role && r.properties.PermissionsBoundary === undefined) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(adminLikeManagedPolicies(r), true);
-}
 
 const FAMILY = RuleFamily.LEAST_PRIVILEGE;
 
@@ -210,26 +184,6 @@ export const LEAST_PRIVILEGE_RULES: readonly GuardrailsRule[] = [
       return `${findingSubject(f)} is not an IAM action (unknown service prefix or action name, checked against the AWS service authorization reference)`
         + `${grantedBy(locations)}. It grants nothing. Fix: correct the spelling; see the Service Authorization Reference for the service.`;
     },
-  },
-  {
-    id: 'LP8',
-    family: FAMILY,
-    level: NagMessageLevel.ERROR,
-    title: 'AdministratorAccess, PowerUserAccess or IAMFullAccess is attached to a role without a permissions boundary.',
-    explanation: 'These AWS managed policies grant (nearly) everything, or all of IAM; without a boundary nothing caps them.',
-    check: adminManagedPolicyOnUnboundedRole,
-    describe: f => `The AWS managed policy ${findingSubject(f)} is attached to a role without a permissions boundary. `
-      + 'Fix: grant the specific permissions the role needs, or set a permissionsBoundary that caps it.',
-  },
-  {
-    id: 'LP9',
-    family: FAMILY,
-    level: NagMessageLevel.WARN,
-    title: 'AdministratorAccess, PowerUserAccess or IAMFullAccess is attached to a user, a group or a bounded role.',
-    explanation: 'Administrator-like managed policies should be rare and reviewed even when a boundary caps them.',
-    check: adminManagedPolicyAttached,
-    describe: f => `The AWS managed policy ${findingSubject(f)} is attached. Fix: grant the specific permissions needed; `
-      + 'keep administrator access to a few break-glass roles.',
   },
   {
     id: 'LP10',

@@ -18,7 +18,7 @@
  * through its literal name (a name CloudFormation generates is not known before deployment).
  */
 import { describeLocations, StatementLocation } from './locate';
-import { AppModel, asList, IAM_TYPES, PRINCIPAL_TYPES, ResourceModel } from '../model/app-model';
+import { AppModel, IAM_TYPES, PRINCIPAL_TYPES, ResourceModel } from '../model/app-model';
 import { DEFAULT_ASSIGNMENT } from '../model/intrinsics';
 import type { NamedPolicy, ResolvedResource } from '../model/resolved-resource';
 import { boundaryAllows, resourcesOverlap } from '../policy/boundary';
@@ -377,30 +377,15 @@ export function capabilitiesOfPrincipal(r: ResolvedResource): Capabilities {
   return r.memo('capabilities', () => {
     const grants = r.grants();
     const boundary = r.boundary();
-    const managed = awsManagedPolicyNames(r);
-    const key = `${grants.map(idOf).join(',')}|${boundary ? boundary.map(idOf).join(',') : '-'}|${managed.join(',')}`;
+    const key = `${grants.map(idOf).join(',')}|${boundary ? boundary.map(idOf).join(',') : '-'}`;
     let caps = CAPABILITIES.get(key);
     if (!caps) {
       if (CAPABILITIES.size >= MAX_CACHED_CAPABILITIES) CAPABILITIES.clear();
-      caps = capabilitiesOf(grants, boundary, managed);
+      caps = capabilitiesOf(grants, boundary);
       CAPABILITIES.set(key, caps);
     }
     return caps;
   });
-}
-
-/** The AWS managed policies a principal holds by ARN (a user's groups' included). */
-function awsManagedPolicyNames(r: ResolvedResource): string[] {
-  const names = new Set<string>();
-  const collect = (p: ResolvedResource) => {
-    for (const arn of asList(p.properties.ManagedPolicyArns)) {
-      const name = p.target(arn, MANAGED_POLICY).awsManagedPolicy;
-      if (name) names.add(name);
-    }
-  };
-  collect(r);
-  if (r.type === USER) for (const g of r.groups()) if (g.resource) collect(r.view(g.resource));
-  return [...names].sort();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -187,7 +187,9 @@ describe('managed policies and boundaries', () => {
       N: policy(IAM_TYPES.managedPolicy, { PolicyDocument: doc('sqs:SendMessage', 'arn:aws:sqs:us-east-1:111111111111:q') }),
       Role: role({ ManagedPolicyArns: [{ 'Fn::GetAtt': ['M', 'PolicyArn'] }, { Ref: 'N' }, 'arn:aws:iam::aws:policy/ReadOnlyAccess'] }),
     })]);
-    expect(actionsOf(view(model, 'S', 'Role').grants())).toEqual(['dynamodb:GetItem', 'sqs:SendMessage']);
+    const principal = view(model, 'S', 'Role');
+    expect(actionsOf(principal.grants().slice(0, 2))).toEqual(['dynamodb:GetItem', 'sqs:SendMessage']);
+    expect(principal.policies().map(p => p.name)).toEqual(['policy "p"', 'policy "p"', 'AWS managed policy "ReadOnlyAccess"']);
     const m = resourceOf(model, 'S', 'M');
     expect(model.isReferencedAsManagedPolicy(m)).toBe(true);
     expect(view(model, 'S', 'M').isEvaluatedAlone()).toBe(false);

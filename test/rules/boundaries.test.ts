@@ -49,7 +49,7 @@ describe('LP15 grants the boundary makes dead', () => {
     expect(findings(grantsOutsideBoundary, role).sort()).toEqual(['Action::IAM:PassRole', 'Action::s3:GetObject']);
   });
 
-  test('not applicable: no boundary, an AWS managed boundary, or not a principal', () => {
+  test('not applicable: no boundary, or not a principal; an AWS managed boundary is read by its content', () => {
     const stack = newStack();
     const plain = new iam.Role(stack, 'Plain', { assumedBy: new iam.AccountRootPrincipal() });
     plain.addToPolicy(any('s3:GetObject'));
@@ -58,7 +58,8 @@ describe('LP15 grants the boundary makes dead', () => {
       assumedBy: new iam.AccountRootPrincipal(), permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'),
     });
     managed.addToPolicy(any('s3:PutObject'));
-    expect(run(grantsOutsideBoundary, managed)).toBe(NOT_APPLICABLE);
+    managed.addToPolicy(any('s3:GetObject'));
+    expect(findings(grantsOutsideBoundary, managed)).toEqual(['Action::s3:PutObject']);
     expect(run(grantsOutsideBoundary, new s3.Bucket(stack, 'B'))).toBe(NOT_APPLICABLE);
   });
 });

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { COMPLIANT, defaultPolicyOf, findings, modelResourceOf, newStack, NOT_APPLICABLE, run } from './helpers';
 import { ResolvedResource } from '../../src/model/resolved-resource';
 import {
-  adminManagedPolicyAttached, adminManagedPolicyOnUnboundedRole, allowAllActions, allowWithNotAction, allowWithNotResource,
+  allowAllActions, allowWithNotAction, allowWithNotResource,
   destructiveWriteOnUnbounded, LEAST_PRIVILEGE_RULES, passRoleOnUnbounded, permissionsManagementOnUnbounded, scopedWriteOnUnbounded,
   sensitiveReadOnUnbounded, serviceWideOnUnbounded, unknownActions, wildcardWriteOnUnbounded,
 } from '../../src/rules/least-privilege';
@@ -188,32 +188,6 @@ describe('LP7 unknown actions', () => {
     const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
     role.addToPolicy(new iam.PolicyStatement({ actions: [action.valueAsString], resources: ['*'] }));
     expect(run(unknownActions, defaultPolicyOf(role))).toBe(COMPLIANT);
-  });
-});
-
-describe('LP8 / LP9 administrator-like AWS managed policies', () => {
-  test('on a role without a boundary: LP8 (error), not LP9', () => {
-    const stack = newStack();
-    const role = new iam.Role(stack, 'R', {
-      assumedBy: new iam.AccountRootPrincipal(),
-      managedPolicies: ['AdministratorAccess', 'ReadOnlyAccess', 'IAMFullAccess'].map(n => iam.ManagedPolicy.fromAwsManagedPolicyName(n)),
-    });
-    expect(findings(adminManagedPolicyOnUnboundedRole, role)).toEqual(['Policy::AdministratorAccess', 'Policy::IAMFullAccess']);
-    expect(run(adminManagedPolicyAttached, role)).toBe(NOT_APPLICABLE);
-  });
-
-  test('on a bounded role or a group: LP9 (warning)', () => {
-    const stack = newStack();
-    const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
-    const role = new iam.Role(stack, 'R', {
-      assumedBy: new iam.AccountRootPrincipal(),
-      permissionsBoundary: boundary,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('PowerUserAccess')],
-    });
-    const group = new iam.Group(stack, 'G', { managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] });
-    expect(run(adminManagedPolicyOnUnboundedRole, role)).toBe(NOT_APPLICABLE);
-    expect(findings(adminManagedPolicyAttached, role)).toEqual(['Policy::PowerUserAccess']);
-    expect(findings(adminManagedPolicyAttached, group)).toEqual(['Policy::AdministratorAccess']);
   });
 });
 

@@ -66,11 +66,21 @@ describe('what makes a grant safe', () => {
     expect(run(passRoleToCompute, role)).toBe(COMPLIANT);
   });
 
-  test('an AWS managed boundary cannot be seen, so nothing is assumed about it', () => {
+  test('an AWS managed boundary is read: ReadOnlyAccess takes iam:PutRolePolicy away', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'R', {
       assumedBy: new iam.AccountRootPrincipal(),
       permissionsBoundary: iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess'),
+    });
+    role.addToPolicy(any('iam:PutRolePolicy'));
+    expect(run(selfModification, role)).toBe(COMPLIANT);
+  });
+
+  test('a boundary outside the app cannot be seen, so nothing is assumed about it', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(stack, 'B', 'arn:aws:iam::111111111111:policy/org-boundary'),
     });
     role.addToPolicy(any('iam:PutRolePolicy'));
     expect(findings(selfModification, role)).toEqual(['Escalation::iam:PutRolePolicy']);
