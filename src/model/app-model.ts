@@ -230,6 +230,7 @@ export class AppModel {
   private readonly attached = new Map<ResourceModel, Set<ResourceModel>>();
   private readonly policyTargetList = new Map<ResourceModel, Target[]>();
   private readonly groupsOfUser = new Map<ResourceModel, Target[]>();
+  private readonly usersOfGroup = new Map<ResourceModel, ResourceModel[]>();
   private readonly boundaryRefs = new Set<ResourceModel>();
   private readonly managedPolicyArnRefs = new Set<ResourceModel>();
   private readonly stacksByName = new Map<string, StackModel>();
@@ -320,6 +321,11 @@ export class AppModel {
   /** A user's groups (from its Groups and from UserToGroupAddition resources). */
   public groupsOf(user: ResourceModel): readonly Target[] {
     return this.groupsOfUser.get(user) ?? [];
+  }
+
+  /** The users of the app in a group (members added outside the app are not known). */
+  public membersOf(group: ResourceModel): readonly ResourceModel[] {
+    return this.usersOfGroup.get(group) ?? [];
   }
 
   /** A managed policy only used as a permissions boundary: a ceiling, not a grant. */
@@ -435,6 +441,11 @@ export class AppModel {
     const list = this.groupsOfUser.get(user) ?? [];
     if (!list.some(t => t.text === group.text && t.resource === group.resource)) list.push(group);
     this.groupsOfUser.set(user, list);
+    if (group.resource) {
+      const members = this.usersOfGroup.get(group.resource) ?? [];
+      if (!members.includes(user)) members.push(user);
+      this.usersOfGroup.set(group.resource, members);
+    }
   }
 }
 

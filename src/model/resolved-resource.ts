@@ -211,6 +211,17 @@ export class ResolvedResource {
     });
   }
 
+  /**
+   * A group whose members in the app all have a permissions boundary: what it grants is judged
+   * on each member, capped by the member's boundary, rather than on the group alone (a group
+   * cannot have a boundary of its own). A group with no member in the app is judged on its own.
+   */
+  public isJudgedThroughMembers(): boolean {
+    if (this.type !== IAM_TYPES.group) return false;
+    const members = this.model.membersOf(this.resource);
+    return members.length > 0 && members.every(m => this.view(m).properties.PermissionsBoundary !== undefined);
+  }
+
   /** Where a policy resource is attached: principals of the app and names outside it. */
   public policyTargets(): readonly Target[] {
     return this.model.targetsOf(this.resource);

@@ -56,6 +56,8 @@ function candidateActions(s: Statement, pattern: string, expanded: readonly stri
 }
 
 interface DeadGrant {
+  /** `Action::s3:PutObject`, or `Policy::SecurityAudit` for every dead action of an AWS managed policy. */
+  readonly finding: string;
   readonly action: string;
   readonly location: StatementLocation;
 }
@@ -69,8 +71,13 @@ function deadGrantsOf(r: ResolvedResource): readonly DeadGrant[] | undefined {
     const out: DeadGrant[] = [];
     for (const policy of r.policies()) {
       if (policy.name.startsWith('group "')) continue;
+      // An AWS managed policy is taken whole or not at all: one finding for all its dead actions,
+      // not hundreds (SecurityAudit under a boundary of a few services).
+      const finding = (action: string) => (policy.awsManaged ? `Policy::${policy.awsManaged.name}` : `Action::${action}`);
       for (const action of deadActionsOf(policy.document, boundary)) {
-        for (const statement of action.statements) out.push({ action: action.action, location: { policy, statement } });
+        for (const statement of action.statements) {
+          out.push({ finding: finding(action.action), action: action.action, location: { policy, statement } });
+        }
       }
     }
     return out;
@@ -105,15 +112,22 @@ function deadActionsOf(grant: PolicyDocument, boundary: readonly PolicyDocument[
 export function grantsOutsideBoundary(r: ResolvedResource): NagRuleResult {
   const dead = deadGrantsOf(r);
   if (!dead) return NagRuleCompliance.NOT_APPLICABLE;
-  return findingsResult(dead.map(d => `Action::${d.action}`), true);
+  return findingsResult(dead.map(d => d.finding), true);
 }
 
 function describeDeadGrant(finding: string | undefined, r?: ResolvedResource): string {
-  const action = findingSubject(finding);
-  const dead = r ? (deadGrantsOf(r) ?? []).filter(d => `Action::${d.action}` === finding) : [];
+  const dead = r ? (deadGrantsOf(r) ?? []).filter(d => d.finding === finding) : [];
   const where = describeLocations(dead.map(d => d.location));
   const boundaryResource = r ? r.target(r.properties.PermissionsBoundary, IAM_TYPES.managedPolicy).resource : undefined;
   const boundary = boundaryResource && r ? `the permissions boundary ${policyName(r.view(boundaryResource))}` : 'the permissions boundary';
+  if (finding?.startsWith('Policy::')) {
+    const actions = [...new Set(dead.map(d => d.action))];
+    const listed = `${actions.slice(0, 5).join(', ')}${actions.length > 5 ? `, and ${actions.length - 5} more` : ''}`;
+    return `${actions.length} of the actions the AWS managed policy ${findingSubject(finding)} grants (${listed}) are never allowed by ${boundary}: `
+      + 'the principal can never use them. Fix: grant only the actions the boundary allows (a customer managed policy), '
+      + 'or widen the boundary if the workload needs them.';
+  }
+  const action = findingSubject(finding);
   const resources = [...new Set(dead.flatMap(d => d.location.statement.resources ?? ['*']))].slice(0, 3).map(x => `"${x}"`).join(', ');
   return `${action} is allowed${where ? ` by ${where}` : ''}${resources ? ` on ${resources}` : ''}, but ${boundary} never allows it there: `
     + 'the principal can never use this grant. Fix: remove it, or widen the boundary if the workload needs it.';

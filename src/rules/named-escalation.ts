@@ -106,7 +106,7 @@ function namedGrantsOf(doc: PolicyDocument): readonly NamedGrant[] {
 
 /** The escalations of a principal through named resources, once per resource and variant. */
 export function namedEscalationsOf(r: ResolvedResource): readonly NamedEscalation[] {
-  if (!PRINCIPAL_TYPES.has(r.type)) return [];
+  if (!PRINCIPAL_TYPES.has(r.type) || r.isJudgedThroughMembers()) return [];
   return r.memo('named-escalation', () => analyze(r));
 }
 

@@ -18,7 +18,9 @@ import { unboundedResourcesOfStatement } from '../policy/resources';
  * app (or to none), over that policy alone.
  */
 export function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
-  if (PRINCIPAL_TYPES.has(r.type)) return r.memo('escalation', () => sharedEscalationPaths(r.grants(), r.boundary()));
+  if (PRINCIPAL_TYPES.has(r.type)) {
+    return r.memo('escalation', () => (r.isJudgedThroughMembers() ? [] : sharedEscalationPaths(r.grants(), r.boundary())));
+  }
   if (!POLICY_TYPES.has(r.type)) return undefined;
   return r.memo('escalation', () => (r.isEvaluatedAlone() ? escalationPaths([r.document()]) : []));
 }

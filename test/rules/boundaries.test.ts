@@ -62,4 +62,18 @@ describe('LP15 grants the boundary makes dead', () => {
     expect(findings(grantsOutsideBoundary, managed)).toEqual(['Action::s3:PutObject']);
     expect(run(grantsOutsideBoundary, new s3.Bucket(stack, 'B'))).toBe(NOT_APPLICABLE);
   });
+
+  test('an AWS managed policy outside the boundary is one finding naming the policy, not one per action', () => {
+    const stack = newStack();
+    const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [any('s3:*', 'cloudtrail:*')] });
+    const auditor = new iam.Role(stack, 'Auditor', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      permissionsBoundary: boundary,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('SecurityAudit')],
+    });
+    expect(findings(grantsOutsideBoundary, auditor)).toEqual(['Policy::SecurityAudit']);
+    const view = new ResolvedResource(modelResourceOf(auditor), DEFAULT_ASSIGNMENT);
+    expect(BOUNDARY_RULES[0].describe('Policy::SecurityAudit', view))
+      .toMatch(/^\d+ of the actions the AWS managed policy SecurityAudit grants \(.+, and \d+ more\) are never allowed by the permissions boundary policy "Boundary/);
+  });
 });
