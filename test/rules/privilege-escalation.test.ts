@@ -126,3 +126,44 @@ test('not applicable to other resources', () => {
   const stack = newStack();
   expect(run(selfModification, new s3.Bucket(stack, 'B'))).toBe(NOT_APPLICABLE);
 });
+
+describe('a group is judged through its members when every member in the app has a boundary', () => {
+  function groupWithTakeOver(stack: ReturnType<typeof newStack>) {
+    const group = new iam.Group(stack, 'Developers');
+    group.addToPolicy(any('lambda:UpdateFunctionCode'));
+    return group;
+  }
+  const dataOnly = (stack: ReturnType<typeof newStack>) =>
+    new iam.ManagedPolicy(stack, 'Boundary', { statements: [any('s3:*', 'dynamodb:*')] });
+
+  test('every member bounded: the boundary caps the group\'s grant, on the group and on each member', () => {
+    const stack = newStack();
+    const group = groupWithTakeOver(stack);
+    const member = new iam.User(stack, 'Dev', { groups: [group], permissionsBoundary: dataOnly(stack) });
+    expect(run(takeOverRunningResource, group)).toBe(COMPLIANT);
+    expect(run(takeOverRunningResource, member)).toBe(COMPLIANT);
+  });
+
+  test('one member without a boundary: the group and that member are findings', () => {
+    const stack = newStack();
+    const group = groupWithTakeOver(stack);
+    new iam.User(stack, 'Bounded', { groups: [group], permissionsBoundary: dataOnly(stack) });
+    const open = new iam.User(stack, 'Open', { groups: [group] });
+    expect(findings(takeOverRunningResource, group)).toEqual(['Escalation::lambda:UpdateFunctionCode']);
+    expect(findings(takeOverRunningResource, open)).toEqual(['Escalation::lambda:UpdateFunctionCode']);
+  });
+
+  test('no member in the app: the group is judged on its own', () => {
+    const stack = newStack();
+    expect(findings(takeOverRunningResource, groupWithTakeOver(stack))).toEqual(['Escalation::lambda:UpdateFunctionCode']);
+  });
+
+  test('a member whose boundary still allows the action is a finding on the member', () => {
+    const stack = newStack();
+    const group = groupWithTakeOver(stack);
+    const boundary = new iam.ManagedPolicy(stack, 'Wide', { statements: [any('lambda:*')] });
+    const member = new iam.User(stack, 'Dev', { groups: [group], permissionsBoundary: boundary });
+    expect(run(takeOverRunningResource, group)).toBe(COMPLIANT);
+    expect(findings(takeOverRunningResource, member)).toEqual(['Escalation::lambda:UpdateFunctionCode']);
+  });
+});
