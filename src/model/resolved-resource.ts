@@ -212,6 +212,38 @@ export class ResolvedResource {
   }
 
   /**
+   * A role that only AWS services assume, none of which runs the account's own code or templates
+   * with it (AWS Backup, AWS Batch's service role, EventBridge): the AWS managed `service-role/`
+   * policies it holds are AWS's design for that service, and the service is not an attacker. A role
+   * that Lambda, EC2, ECS tasks, CodeBuild, Glue, SageMaker, Step Functions, CloudFormation or SSM
+   * assume runs code someone in the account writes, and is judged like any other.
+   */
+  public isOperatedByAwsService(): boolean {
+    if (this.type !== IAM_TYPES.role) return false;
+    return this.memo('operated-by-aws-service', () => {
+      const trust = normalizePolicyDocument(this.properties.AssumeRolePolicyDocument);
+      const allows = trust.statements.filter(s => s.effect === 'Allow');
+      if (allows.length === 0) return false;
+      return allows.every(s => {
+        const p = s.principal;
+        if (!p || p.wildcard || p.aws.length > 0 || p.federated.length > 0 || p.canonicalUser.length > 0 || p.service.length === 0) return false;
+        return p.service.every(service => typeof service === 'string' && !service.includes('<') && !runsAccountCode(service));
+      });
+    });
+  }
+
+  /**
+   * The documents the escalation rules judge: {@link grants}, without the AWS managed service-role
+   * policies of a role {@link isOperatedByAwsService} (AWSBatchServiceRole may pass roles to EC2:
+   * only AWS Batch can use it).
+   */
+  public escalationGrants(): PolicyDocument[] {
+    return this.memo('escalation-grants', () => (this.isOperatedByAwsService()
+      ? this.policies().filter(p => !isServiceRolePolicy(p.awsManaged)).map(p => p.document)
+      : this.grants()));
+  }
+
+  /**
    * A group whose members in the app all have a permissions boundary: what it grants is judged
    * on each member, capped by the member's boundary, rather than on the group alone (a group
    * cannot have a boundary of its own). A group with no member in the app is judged on its own.
@@ -253,6 +285,22 @@ export class ResolvedResource {
 function awsManagedPolicyOf(target: Target): AwsManagedPolicy | undefined {
   const written = target.awsManagedPolicy;
   return written === undefined || written.includes('<') ? undefined : awsManagedPolicy(written);
+}
+
+/** AWS services that run code or templates written in the account with the role they assume. */
+const RUNS_ACCOUNT_CODE = new Set([
+  'lambda', 'edgelambda', 'ec2', 'ecs-tasks', 'codebuild', 'glue', 'sagemaker', 'states', 'cloudformation', 'ssm',
+  'tasks.apprunner', 'build.apprunner', 'elasticmapreduce', 'datapipeline', 'pipes', 'scheduler', 'bedrock',
+]);
+
+function runsAccountCode(servicePrincipal: string): boolean {
+  const name = servicePrincipal.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, '').replace(/\.<aws::urlsuffix>$/, '');
+  return RUNS_ACCOUNT_CODE.has(name);
+}
+
+/** An AWS managed policy AWS writes for a service to use (`service-role/`, `aws-service-role/`). */
+export function isServiceRolePolicy(policy: AwsManagedPolicy | undefined): boolean {
+  return policy !== undefined && /^(aws-)?service-role\//.test(policy.path);
 }
 
 /** `policy "Name"`: its PolicyName or ManagedPolicyName when literal, else its logical id. */

@@ -9,7 +9,41 @@ import { boundaryAllows } from './boundary';
 import { isNarrowingTest, PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
 import { globCovers, globMatch, hasWildcard } from './glob';
-import { resourceCovers, unboundedResourcesOfStatement } from './resources';
+import { ActionCatalog } from './catalog';
+import { resourceCovers, unboundedResourcesForAction, unboundedResourcesOfStatement } from './resources';
+
+/**
+ * Actions whose request names the code that runs, by a resource of its own type: `ssm:SendCommand`
+ * on every instance but only the document `AWS-CreateVssSnapshot` runs that document, nothing else.
+ * They escalate only where every document of the type is allowed.
+ */
+const CODE_SELECTING_TYPE: ReadonlyMap<string, string> = new Map([
+  ['ssm:sendcommand', 'arn:*:ssm:*:*:document/*'],
+  ['ssm:createassociation', 'arn:*:ssm:*:*:document/*'],
+  ['ssm:startautomationexecution', 'arn:*:ssm:*:*:document/*'],
+]);
+
+/** Whether a resource of a statement reaches every resource of a type (partition, region and account aside). */
+function coversEveryOfType(resource: string, typeShape: string): boolean {
+  if (resource === '*' || resource.startsWith('NotResource:')) return true;
+  const fields = resource.split(':');
+  if (fields.length < 6) return false;
+  const anyWhere = ['arn', '*', fields[2], '*', '*', fields.slice(5).join(':')].join(':');
+  return globCovers(anyWhere, typeShape);
+}
+
+/**
+ * The resources of an Allow statement on which an escalation action is unbounded: judged by the
+ * action's resource types (`iam:PassRole` on `arn:aws:s3:::*` names no role), and for actions that
+ * name the code they run, only where every document is allowed.
+ */
+function escalationResources(statement: Statement, action: string, unbounded: readonly string[]): string[] {
+  const info = ActionCatalog.get().lookup(action);
+  const judged = info ? unboundedResourcesForAction(statement, info).map(u => u.resource) : [...unbounded];
+  const codeType = CODE_SELECTING_TYPE.get(action);
+  if (!codeType) return judged;
+  return statement.notResources !== undefined ? judged : judged.filter(r => coversEveryOfType(r, codeType));
+}
 
 /** Whether the statement's Action/NotAction element matches one concrete action. */
 export function statementMatchesAction(statement: Statement, action: string): boolean {
@@ -133,7 +167,8 @@ export function escalationGrants(grants: readonly PolicyDocument[], boundary?: r
         const isPassRole = index === PASS_ROLE_INDEX;
         if (allowed.has(index) && (!isPassRole || passAnywhere)) continue;
         const action = ESCALATION_ACTIONS[index];
-        const remaining = unbounded.filter(r => !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)));
+        const remaining = escalationResources(statement, action, unbounded)
+          .filter(r => !denies.some(d => statementMatchesAction(d, action) && denyCoversResource(d, r)));
         if (remaining.length === 0) continue;
         // The boundary by what it allows: an intersection that is not empty keeps the action.
         if (boundary && !remaining.some(r => boundaryAllows(boundary, action, r))) continue;

@@ -6,6 +6,7 @@
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { IAM_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
+import { isServiceRolePolicy } from '../model/resolved-resource';
 import type { AwsManagedPolicyReference } from '../model/resolved-resource';
 import {
   AdministratorCapability, administratorCapability, AwsManagedPolicy, describeAdministratorCapability, isAdministratorLike, suggestAwsManagedPolicy,
@@ -31,7 +32,9 @@ function capabilityOn(r: ResolvedResource, policy: AwsManagedPolicy): Administra
 /** The AWS managed policies a principal holds (not its boundary) that grant administrator-like capability. */
 function administratorLikePolicies(r: ResolvedResource): string[] {
   return r.awsManagedPolicyReferences()
-    .filter(ref => !ref.boundary && ref.policy && isAdministratorLike(capabilityOn(r, ref.policy)))
+    // A service-role policy on a role only an AWS service operates is AWS's design for that service.
+    .filter(ref => !ref.boundary && ref.policy && !(r.isOperatedByAwsService() && isServiceRolePolicy(ref.policy))
+      && isAdministratorLike(capabilityOn(r, ref.policy)))
     .map(ref => `Policy::${ref.policy!.name}`);
 }
 

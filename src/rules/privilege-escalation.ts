@@ -19,7 +19,7 @@ import { unboundedResourcesOfStatement } from '../policy/resources';
  */
 export function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
   if (PRINCIPAL_TYPES.has(r.type)) {
-    return r.memo('escalation', () => (r.isJudgedThroughMembers() ? [] : sharedEscalationPaths(r.grants(), r.boundary())));
+    return r.memo('escalation', () => (r.isJudgedThroughMembers() ? [] : sharedEscalationPaths(r.escalationGrants(), r.boundary())));
   }
   if (!POLICY_TYPES.has(r.type)) return undefined;
   return r.memo('escalation', () => (r.isEvaluatedAlone() ? escalationPaths([r.document()]) : []));

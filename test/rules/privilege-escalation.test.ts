@@ -167,3 +167,56 @@ describe('a group is judged through its members when every member in the app has
     expect(findings(takeOverRunningResource, member)).toEqual(['Escalation::lambda:UpdateFunctionCode']);
   });
 });
+
+describe('resources judged by what the action names', () => {
+  const on = (resources: string[], ...actions: string[]) => new iam.PolicyStatement({ actions, resources });
+
+  test('ssm:SendCommand escalates only where every document may run', () => {
+    const stack = newStack();
+    const backup = new iam.Role(stack, 'Backup', { assumedBy: new iam.AccountRootPrincipal() });
+    backup.addToPolicy(on(['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:*:*:document/AWSEC2-CreateVssSnapshot'], 'ssm:SendCommand'));
+    expect(run(takeOverRunningResource, backup)).toBe(COMPLIANT);
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    operator.addToPolicy(on(['arn:aws:ec2:*:*:instance/*', 'arn:aws:ssm:us-east-1:111111111111:document/*'], 'ssm:SendCommand'));
+    expect(findings(takeOverRunningResource, operator)).toEqual(['Escalation::ssm:SendCommand']);
+    const anything = new iam.Role(stack, 'Anything', { assumedBy: new iam.AccountRootPrincipal() });
+    anything.addToPolicy(any('SSM:SendCommand'));
+    expect(findings(takeOverRunningResource, anything)).toEqual(['Escalation::ssm:SendCommand']);
+  });
+
+  test('iam:PassRole on a resource that names no role passes nothing', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+    role.addToPolicy(on(['arn:aws:s3:::*'], 'iam:PassRole'));
+    role.addToPolicy(any('lambda:CreateFunction', 'lambda:InvokeFunction'));
+    expect(run(passRoleToCompute, role)).toBe(COMPLIANT);
+  });
+});
+
+describe('a role only an AWS service operates: its service-role policies are AWS\'s design', () => {
+  const batchPolicy = () => iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBatchServiceRole');
+
+  test('AWSBatchServiceRole on the Batch service role is not an escalation', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'Batch', { assumedBy: new iam.ServicePrincipal('batch.amazonaws.com'), managedPolicies: [batchPolicy()] });
+    expect(run(passRoleToCompute, role)).toBe(COMPLIANT);
+  });
+
+  test('the same policy on a role that runs the account\'s code, or that people can assume, is', () => {
+    const stack = newStack();
+    const fn = new iam.Role(stack, 'Fn', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), managedPolicies: [batchPolicy()] });
+    expect(findings(passRoleToCompute, fn)).toContain('Escalation::iam:PassRole+ec2:RunInstances');
+    const mixed = new iam.Role(stack, 'Mixed', {
+      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('batch.amazonaws.com'), new iam.AccountRootPrincipal()),
+      managedPolicies: [batchPolicy()],
+    });
+    expect(findings(passRoleToCompute, mixed)).toContain('Escalation::iam:PassRole+ec2:RunInstances');
+  });
+
+  test('the app\'s own grants on a service-operated role are still judged', () => {
+    const stack = newStack();
+    const role = new iam.Role(stack, 'Backup', { assumedBy: new iam.ServicePrincipal('backup.amazonaws.com') });
+    role.addToPolicy(any('iam:PutRolePolicy'));
+    expect(findings(selfModification, role)).toEqual(['Escalation::iam:PutRolePolicy']);
+  });
+});
