@@ -124,7 +124,9 @@ describe('CR1/CR2 in inline Lambda code (Code.ZipFile)', () => {
   test('a key id built with Fn::Join is found once evaluated', () => {
     const stack = newStack();
     const f = new lambda.CfnFunction(stack, 'Raw', {
-      role: 'arn:aws:iam::111111111111:role/r', runtime: 'python3.12', handler: 'index.handler',
+      role: 'arn:aws:iam::111111111111:role/r',
+      runtime: 'python3.12',
+      handler: 'index.handler',
       code: { zipFile: { 'Fn::Join': ['', ["KEY = 'AKIA", 'IOSFODNN7EXAMPLE', "'"]] } as unknown as string },
     });
     expect(findings(accessKeyIdInCode, f)).toEqual(['AccessKeyId::Code.ZipFile']);
