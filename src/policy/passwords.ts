@@ -47,6 +47,11 @@ export interface SecretReading {
 
 /** Stands for a part nobody can read from the template. */
 const SECRET_PART = '\uE000';
+/**
+ * Past this length a rendered part is summarized: `${X}${X}` nested doubles the text at each
+ * level, and only the secret parts and dynamic references matter, not the text itself.
+ */
+const MAX_RENDERED_LENGTH = 10_000;
 const SECRET_REFERENCE = /\{\{resolve:(?:secretsmanager|ssm-secure):/;
 const PLAIN_SSM_REFERENCE = /\{\{resolve:ssm:[^{}]*\}\}/g;
 
@@ -92,7 +97,7 @@ class Reader {
       case 'Fn::Sub': return this.sub(arg, depth);
       case 'Fn::Join':
         if (!Array.isArray(arg) || !Array.isArray(arg[1])) return SECRET_PART;
-        return (arg[1] as unknown[]).map(v => this.render(v, depth + 1)).join(typeof arg[0] === 'string' ? arg[0] : '');
+        return bounded((arg[1] as unknown[]).map(v => this.render(v, depth + 1)).join(typeof arg[0] === 'string' ? arg[0] : ''));
       case 'Fn::If': {
         const chosen = chooseBranch(value, this.scope);
         return chosen === value ? SECRET_PART : this.render(chosen, depth + 1);
@@ -156,21 +161,42 @@ class Reader {
     const variables = Array.isArray(arg) && isRecord(arg[1]) ? arg[1] : {};
     if (typeof template !== 'string') return SECRET_PART;
     const parts: string[] = [];
+    // Each name is read once however often it appears (`${X}${X}` nested must not be exponential).
+    const rendered = new Map<string, string>();
+    const valueOf = (name: string): string => {
+      if (name.startsWith('!')) return this.literal(`\${${name.slice(1)}}`);
+      if (Object.prototype.hasOwnProperty.call(variables, name)) return this.render(variables[name], depth + 1);
+      if (name.includes('.') && !name.startsWith('AWS::')) return SECRET_PART; // ${Resource.Attribute}
+      return this.ref(name);
+    };
     let last = 0;
     for (const match of template.matchAll(/\$\{([^}]*)\}/g)) {
       parts.push(template.slice(last, match.index));
       last = match.index! + match[0].length;
-      const name = match[1];
-      if (name.startsWith('!')) parts.push(this.literal(`\${${name.slice(1)}}`));
-      else if (Object.prototype.hasOwnProperty.call(variables, name)) parts.push(this.render(variables[name], depth + 1));
-      else if (name.includes('.') && !name.startsWith('AWS::')) parts.push(SECRET_PART); // ${Resource.Attribute}
-      else parts.push(this.ref(name));
+      let value = rendered.get(match[1]);
+      if (value === undefined) {
+        value = valueOf(match[1]);
+        rendered.set(match[1], value);
+      }
+      parts.push(value);
     }
     parts.push(template.slice(last));
-    const literalText = parts.filter((_, i) => i % 2 === 0).join('');
-    this.literal(literalText);
-    return parts.join('');
+    this.literal(parts.filter((_, i) => i % 2 === 0).join(''));
+    return bounded(parts.join(''));
   }
+}
+
+/**
+ * A long rendered text summarized to what the reading needs: a secret marker when it holds a
+ * secret part, a secret reference or an unfinished dynamic reference (which cut text could
+ * misread), otherwise a short readable stand-in.
+ */
+function bounded(text: string): string {
+  if (text.length <= MAX_RENDERED_LENGTH) return text;
+  // A marker inside a plain SSM reference is the parameter's name, not its value: drop those first.
+  const withoutPlain = text.replace(PLAIN_SSM_REFERENCE, '');
+  if (withoutPlain.includes(SECRET_PART) || withoutPlain.includes('{{resolve:')) return SECRET_PART;
+  return withoutPlain.length < text.length ? 'long-readable-text{{resolve:ssm:...}}' : 'long-readable-text';
 }
 
 function isRecord(value: unknown): value is { [key: string]: unknown } {

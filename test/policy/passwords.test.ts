@@ -62,3 +62,17 @@ test('unknown intrinsics and malformed values are not judged readable', () => {
   expect(readable({ a: 1, b: 2 })).toBe(false);
   expect(readable({ 'Fn::Join': 'bad' })).toBe(false);
 });
+
+test('nested Fn::Sub of ${X}${X} (doubling at each level) is read in linear time; past 64 levels it is not judged', () => {
+  const nested = (leaf: unknown, levels: number) => {
+    let value = leaf;
+    for (let i = 0; i < levels; i++) value = { 'Fn::Sub': ['${X}${X}', { X: value }] };
+    return value;
+  };
+  const started = Date.now();
+  expect(readable(nested({ Ref: 'Hidden' }, 60))).toBe(false);
+  expect(readable(nested('literal', 60))).toBe(true);
+  expect(readable(nested({ 'Fn::Join': ['', ['{{resolve:ssm:', { Ref: 'Hidden' }, '}}']] }, 60))).toBe(true);
+  expect(readable(nested('literal', 400))).toBe(false);
+  expect(Date.now() - started).toBeLessThan(1000);
+});
