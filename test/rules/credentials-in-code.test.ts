@@ -14,7 +14,7 @@ import { ResolvedResource } from '../../src/model/resolved-resource';
 import {
   accessKeyIdInCode, CREDENTIALS_IN_CODE_RULES, instanceWithoutProfile, secretAccessKeyInCode,
 } from '../../src/rules/credentials-in-code';
-import { GuardrailsRule } from '../../src/rules/rule';
+import { GuardrailsRule, MAX_FINDING_LENGTH } from '../../src/rules/rule';
 
 // AWS's documented example credentials.
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -200,6 +200,18 @@ describe('CR1/CR2 in AWS::CloudFormation::Init and ::Authentication metadata', (
       'AccessKeyId::Metadata.AWS::CloudFormation::Authentication.S3Creds.accessKeyId',
     ]);
     expect(findings(secretAccessKeyInCode, handle)).toEqual(['SecretAccessKey::Metadata.AWS::CloudFormation::Authentication.S3Creds.secretKey']);
+  });
+
+  test('finding ids stay within the cap and bracket-safe, however long or odd the file path', () => {
+    const stack = newStack();
+    const handle = new CfnResource(stack, 'Handle', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    const longPath = `/srv/[prod/${'deep/'.repeat(60)}creds`;
+    handle.addMetadata('AWS::CloudFormation::Init', { config: { files: { [longPath]: { content: `aws_access_key_id=${KEY_ID}` } } } });
+    const [finding, ...rest] = findings(accessKeyIdInCode, handle);
+    expect(rest).toEqual([]);
+    expect(finding.length).toBeLessThanOrEqual(MAX_FINDING_LENGTH);
+    expect(finding).toMatch(/^AccessKeyId::Metadata\.AWS::CloudFormation::Init\.config\.files\.\/srv\/_prod\/deep\//);
+    expect(finding).not.toMatch(/[[\]\s]/);
   });
 
   test('ordinary cfn-init (files, packages, S3 downloads with the instance role) is compliant', () => {
