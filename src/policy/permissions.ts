@@ -6,10 +6,10 @@
  * covers both the action and the resource.
  */
 import { boundaryAllows } from './boundary';
+import { ActionCatalog } from './catalog';
 import { isNarrowingTest, PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
 import { globCovers, globMatch, hasWildcard } from './glob';
-import { ActionCatalog } from './catalog';
 import { resourceCovers, unboundedResourcesForAction, unboundedResourcesOfStatement } from './resources';
 
 /**

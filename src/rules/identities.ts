@@ -7,8 +7,8 @@ import { escalationsOf } from './privilege-escalation';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { ActionCatalog } from '../policy/catalog';
 import { isObject, PolicyDocument } from '../policy/document';
+import { chooseBranch, ReadableSourceKind, readSecretValue, SecretParameterSpec, SecretReading, SecretScope } from '../policy/passwords';
 import { isAllActions } from '../policy/permissions';
-import { hasPlaceholder } from '../policy/placeholders';
 import { unboundedResourcesOfStatement } from '../policy/resources';
 
 /** ID1: a user with inline policies (on the user, or as AWS::IAM::UserPolicy resources). */
@@ -56,26 +56,63 @@ export function accessKey(r: ResolvedResource): NagRuleResult {
   return r.type === 'AWS::IAM::AccessKey' ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
 }
 
-/** ID5: a console password written into the template, or one the user never has to change. */
+/** ID5: a console password written into the template (or readable from it), or one the user never has to change. */
 export function unsafeLoginProfile(r: ResolvedResource): NagRuleResult {
   if (r.type !== IAM_TYPES.user) return NagRuleCompliance.NOT_APPLICABLE;
   const profile = r.properties.LoginProfile;
   if (profile === undefined) return NagRuleCompliance.NOT_APPLICABLE;
   if (!isObject(profile)) return NagRuleCompliance.COMPLIANT;
   const findings: string[] = [];
-  const password = profile.Password;
-  if (typeof password === 'string' && isLiteralSecret(password)) findings.push('LoginProfile::LiteralPassword');
+  if (isLiteralSecret(r)) findings.push('LoginProfile::LiteralPassword');
   if (profile.PasswordResetRequired !== true && profile.PasswordResetRequired !== 'true') findings.push('LoginProfile::NoPasswordReset');
   return findingsResult(findings, true);
 }
 
+/** How the user's password reads as written (intrinsics kept), under the resource's assignment. */
+function passwordReading(r: ResolvedResource): SecretReading | undefined {
+  return r.memo('login-password', () => {
+    const parameters = r.resource.stack.parameters as { readonly [name: string]: SecretParameterSpec };
+    const scope: SecretScope = {
+      parameter: name => (Object.prototype.hasOwnProperty.call(parameters, name) && isObject(parameters[name]) ? parameters[name] : undefined),
+      condition: name => r.assignment.conditions.get(name),
+    };
+    const profile = chooseBranch(r.raw.LoginProfile, scope);
+    const password = isObject(profile) ? chooseBranch(profile.Password, scope) : undefined;
+    return password === undefined ? undefined : readSecretValue(password, scope);
+  });
+}
+
 /**
- * A literal secret: not a dynamic reference (`{{resolve:secretsmanager:...}}`) and not a reference
- * to a parameter or resource (which NoEcho parameters and Secrets Manager produce).
+ * A password anyone who reads the template, the stack's parameters or a plain SSM parameter can
+ * learn: literal text, a parameter without NoEcho or with a Default, `{{resolve:ssm:...}}`, and
+ * `Fn::Sub`/`Fn::Join` of such parts (see `readSecretValue`).
  */
-function isLiteralSecret(value: string): boolean {
-  if (value.includes('{{resolve:')) return false;
-  return !hasPlaceholder(value);
+function isLiteralSecret(r: ResolvedResource): boolean {
+  return passwordReading(r)?.readable ?? false;
+}
+
+const PASSWORD_FIXES: { readonly [kind in ReadableSourceKind]: string } = {
+  'literal': 'generate the password in Secrets Manager and pass SecretValue.secretsManager(secret.secretName) (or secret.secretValue)',
+  'pseudo-parameter': 'do not build it from the stack name, account id or region: generate it in Secrets Manager',
+  'parameter-default': 'remove the parameter\'s Default and pass the value at deploy time, or use Secrets Manager',
+  'parameter-echoed': 'mark the parameter NoEcho (new CfnParameter(..., { noEcho: true })) without a Default, or use Secrets Manager',
+  'ssm-parameter-type': 'use a SecureString with {{resolve:ssm-secure:...}} (SecretValue.ssmSecure) or Secrets Manager',
+  'ssm-plain': 'read a SecureString ({{resolve:ssm-secure:...}}, SecretValue.ssmSecure) or Secrets Manager instead of a String parameter',
+  'mapping': 'mappings are in the template: generate the password in Secrets Manager',
+  'export': 'exports are listed by cloudformation:ListExports: pass the secret by Secrets Manager instead',
+};
+
+/** The ID5 message: which parts of the password can be read, and a fix for each. */
+function describeLoginProfile(finding: string | undefined, r: ResolvedResource | undefined): string {
+  if (findingSubject(finding) !== 'LiteralPassword') {
+    return 'The login profile (LoginProfile.PasswordResetRequired) does not require a password reset at first sign-in. '
+      + 'Fix: set passwordResetRequired: true.';
+  }
+  const sources = r ? passwordReading(r)?.sources ?? [] : [];
+  const from = sources.length > 0 ? `: it is made of ${sources.map(s => s.what).join(', ')}` : '';
+  const fixes = [...new Set(sources.map(s => PASSWORD_FIXES[s.kind]))];
+  return `The console password (LoginProfile.Password) can be read from the template, its parameters or a plain SSM parameter${from}. `
+    + `Fix: ${fixes.length > 0 ? fixes.join('; ') : PASSWORD_FIXES.literal}; or let the user set it through a one-time link.`;
 }
 
 /**
@@ -203,13 +240,12 @@ export const IDENTITY_RULES: readonly GuardrailsRule[] = [
     id: 'ID5',
     family: FAMILY,
     level: NagMessageLevel.ERROR,
-    title: 'A login profile has a literal password, or does not require a password reset.',
-    explanation: 'A password in the template is visible to everyone who can read it; a password that is never reset stays known to its author.',
+    title: 'A login profile has a password readable from the template (literal, a parameter default, a parameter without NoEcho, '
+      + 'a plain SSM parameter, Fn::Sub/Fn::Join of such parts), or does not require a password reset.',
+    explanation: 'A password in the template (as text, a parameter default, a parameter without NoEcho, a plain SSM parameter) is '
+      + 'visible to everyone who can read it; a password that is never reset stays known to its author.',
     check: unsafeLoginProfile,
-    describe: f => (findingSubject(f) === 'LiteralPassword'
-      ? 'The console password is written into the template. Fix: generate it in Secrets Manager and pass SecretValue.secretsManager(...), '
-        + 'or let the user set it through a one-time link.'
-      : 'The login profile does not require a password reset at first sign-in. Fix: set passwordResetRequired: true.'),
+    describe: describeLoginProfile,
   },
   {
     id: 'ID6',

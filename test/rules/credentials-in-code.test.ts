@@ -1,11 +1,20 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, SecretValue, Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { COMPLIANT, findings, newStack, NON_COMPLIANT, NOT_APPLICABLE, run } from './helpers';
-import { accessKeyIdInCode, instanceWithoutProfile, secretAccessKeyInCode } from '../../src/rules/credentials-in-code';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { IConstruct } from 'constructs';
+import { COMPLIANT, findings, modelResourceOf, newStack, NON_COMPLIANT, NOT_APPLICABLE, run } from './helpers';
+import { ResolvedResource } from '../../src/model/resolved-resource';
+import {
+  accessKeyIdInCode, CREDENTIALS_IN_CODE_RULES, instanceWithoutProfile, secretAccessKeyInCode,
+} from '../../src/rules/credentials-in-code';
+import { GuardrailsRule, MAX_FINDING_LENGTH } from '../../src/rules/rule';
 
 // AWS's documented example credentials.
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -13,6 +22,15 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 const fn = (stack: Stack, environment: { [key: string]: string }) =>
   new lambda.Function(stack, `Fn${stack.node.children.length}`, { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('x'), environment });
+
+/** The rule's message for the first finding on a construct, as the pack would print it. */
+function message(check: (r: ResolvedResource) => unknown, rule: GuardrailsRule, construct: IConstruct): string {
+  const resource = modelResourceOf(construct);
+  const view = new ResolvedResource(resource, resource.variants()[0].assignment);
+  const result = check(view);
+  if (!Array.isArray(result)) throw new Error(`no finding: ${String(result)}`);
+  return rule.describe(result[0] as string, view);
+}
 
 function instance(stack: Stack, commands: string[]) {
   const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1 });
@@ -84,7 +102,238 @@ describe('CR1 access key ids / CR2 secret access keys', () => {
   });
 
   test('not applicable to other resources', () => {
-    expect(run(accessKeyIdInCode, new secretsmanager.Secret(newStack(), 'S'))).toBe(NOT_APPLICABLE);
+    expect(run(accessKeyIdInCode, new s3.Bucket(newStack(), 'B'))).toBe(NOT_APPLICABLE);
+    expect(run(secretAccessKeyInCode, new iam.Role(newStack(), 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toBe(NOT_APPLICABLE);
+  });
+});
+
+describe('CR1/CR2 in inline Lambda code (Code.ZipFile)', () => {
+  const inline = (code: string, stack = newStack()) =>
+    new lambda.Function(stack, `Fn${stack.node.children.length}`, { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline(code) });
+
+  test('a key pair in the code', () => {
+    const f = inline(`const client = new S3Client({ credentials: { accessKeyId: '${KEY_ID}', secretAccessKey: '${SECRET}' } });`);
+    expect(findings(accessKeyIdInCode, f)).toEqual(['AccessKeyId::Code.ZipFile']);
+    expect(findings(secretAccessKeyInCode, f)).toEqual(['SecretAccessKey::Code.ZipFile']);
+  });
+
+  test('a secret key announced by a word before it, without its key id', () => {
+    expect(findings(secretAccessKeyInCode, inline(`AWS_SECRET = "${SECRET}"`))).toEqual(['SecretAccessKey::Code.ZipFile']);
+  });
+
+  test('a key id built with Fn::Join is found once evaluated', () => {
+    const stack = newStack();
+    const f = new lambda.CfnFunction(stack, 'Raw', {
+      role: 'arn:aws:iam::111111111111:role/r',
+      runtime: 'python3.12',
+      handler: 'index.handler',
+      code: { zipFile: { 'Fn::Join': ['', ["KEY = 'AKIA", 'IOSFODNN7EXAMPLE', "'"]] } as unknown as string },
+    });
+    expect(findings(accessKeyIdInCode, f)).toEqual(['AccessKeyId::Code.ZipFile']);
+  });
+
+  test('a 40-character identifier in code is not a secret key; ordinary inline code is compliant', () => {
+    const identifier = 'ProcessIncomingOrderEventsForRegion2Nowx';
+    expect(identifier).toHaveLength(40);
+    const f = inline(`exports.${identifier} = async () => ({ statusCode: 200 });`);
+    expect(run(secretAccessKeyInCode, f)).toBe(COMPLIANT);
+    expect(run(accessKeyIdInCode, f)).toBe(COMPLIANT);
+  });
+});
+
+describe('CR1/CR2 in CodeBuild projects', () => {
+  const project = (environmentVariables: { [name: string]: codebuild.BuildEnvironmentVariable }, buildSpec?: object) =>
+    new codebuild.Project(newStack(), 'P', {
+      buildSpec: codebuild.BuildSpec.fromObject(buildSpec ?? { version: '0.2', phases: { build: { commands: ['npm test'] } } }),
+      environmentVariables,
+    });
+
+  test('PLAINTEXT variables (the default type)', () => {
+    const p = project({ AWS_KEY: { value: KEY_ID }, AWS_SECRET: { value: SECRET, type: codebuild.BuildEnvironmentVariableType.PLAINTEXT } });
+    expect(findings(accessKeyIdInCode, p)).toEqual(['AccessKeyId::Environment.EnvironmentVariables.AWS_KEY']);
+    expect(findings(secretAccessKeyInCode, p)).toEqual(['SecretAccessKey::Environment.EnvironmentVariables.AWS_SECRET']);
+  });
+
+  test('PARAMETER_STORE and SECRETS_MANAGER values are names of secrets, not secrets', () => {
+    const p = project({
+      AWS_SECRET_ACCESS_KEY: { value: '/ci/aws-secret-key', type: codebuild.BuildEnvironmentVariableType.PARAMETER_STORE },
+      VENDOR_SECRET_KEY: { value: 'ci/vendor:secretKey', type: codebuild.BuildEnvironmentVariableType.SECRETS_MANAGER },
+      SECRET_KEY_PARAM: { value: '/ci/vendor/secret-key' },
+    });
+    expect(run(accessKeyIdInCode, p)).toBe(COMPLIANT);
+    expect(run(secretAccessKeyInCode, p)).toBe(COMPLIANT);
+  });
+
+  test('a key in the inline buildspec; base64 of a key in a variable', () => {
+    const p = project({ BLOB: { value: Buffer.from(`aws_access_key_id=${KEY_ID}`).toString('base64') } },
+      { version: '0.2', env: { variables: { AWS_SECRET_ACCESS_KEY: SECRET } }, phases: { build: { commands: ['aws s3 ls'] } } });
+    expect(findings(accessKeyIdInCode, p)).toEqual(['AccessKeyId::Environment.EnvironmentVariables.BLOB']);
+    expect(findings(secretAccessKeyInCode, p)).toEqual(['SecretAccessKey::Source.BuildSpec']);
+  });
+});
+
+describe('CR1/CR2 in AWS::CloudFormation::Init and ::Authentication metadata', () => {
+  const vpcOf = (stack: Stack) => new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1 });
+  const initInstance = (init: ec2.CloudFormationInit, stack = newStack()) => new ec2.Instance(stack, 'I', {
+    vpc: vpcOf(stack), instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(), init,
+  });
+
+  test('a credentials file and a command environment', () => {
+    const i = initInstance(ec2.CloudFormationInit.fromElements(
+      ec2.InitFile.fromString('/etc/creds', `[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`),
+      ec2.InitCommand.shellCommand('aws s3 sync s3://bucket /srv', { key: '01_sync', env: { AWS_SECRET_ACCESS_KEY: SECRET } }),
+    ));
+    expect(findings(accessKeyIdInCode, i)).toEqual(['AccessKeyId::Metadata.AWS::CloudFormation::Init.config.files./etc/creds']);
+    expect(findings(secretAccessKeyInCode, i)).toEqual([
+      'SecretAccessKey::Metadata.AWS::CloudFormation::Init.config.files./etc/creds',
+      'SecretAccessKey::Metadata.AWS::CloudFormation::Init.config.commands.01_sync.env.AWS_SECRET_ACCESS_KEY',
+    ]);
+  });
+
+  test('on any resource, and in cfn-init authentication', () => {
+    const stack = newStack();
+    const handle = new CfnResource(stack, 'Handle', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    handle.addMetadata('AWS::CloudFormation::Init', { config: { commands: { '01_login': { command: `aws configure set aws_access_key_id ${KEY_ID}` } } } });
+    handle.addMetadata('AWS::CloudFormation::Authentication', { S3Creds: { type: 'S3', accessKeyId: KEY_ID, secretKey: 'literal-but-short' } });
+    expect(findings(accessKeyIdInCode, handle)).toEqual([
+      'AccessKeyId::Metadata.AWS::CloudFormation::Init.config.commands.01_login',
+      'AccessKeyId::Metadata.AWS::CloudFormation::Authentication.S3Creds.accessKeyId',
+    ]);
+    expect(findings(secretAccessKeyInCode, handle)).toEqual(['SecretAccessKey::Metadata.AWS::CloudFormation::Authentication.S3Creds.secretKey']);
+  });
+
+  test('finding ids stay within the cap and bracket-safe, however long or odd the file path', () => {
+    const stack = newStack();
+    const handle = new CfnResource(stack, 'Handle', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    const longPath = `/srv/[prod/${'deep/'.repeat(60)}creds`;
+    handle.addMetadata('AWS::CloudFormation::Init', { config: { files: { [longPath]: { content: `aws_access_key_id=${KEY_ID}` } } } });
+    const [finding, ...rest] = findings(accessKeyIdInCode, handle);
+    expect(rest).toEqual([]);
+    expect(finding.length).toBeLessThanOrEqual(MAX_FINDING_LENGTH);
+    expect(finding).toMatch(/^AccessKeyId::Metadata\.AWS::CloudFormation::Init\.config\.files\.\/srv\/_prod\/deep\//);
+    expect(finding).not.toMatch(/[[\]\s]/);
+  });
+
+  test('ordinary cfn-init (files, packages, S3 downloads with the instance role) is compliant', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Assets');
+    const i = initInstance(ec2.CloudFormationInit.fromElements(
+      ec2.InitPackage.yum('nginx'),
+      ec2.InitFile.fromString('/etc/app.conf', 'listen 80;\n'),
+      ec2.InitFile.fromS3Object('/srv/app.zip', bucket, 'app.zip'),
+      ec2.InitCommand.shellCommand('systemctl start nginx', { env: { SECRET_KEY_PARAM: '/app/secret-key', SECRET_ARN: bucket.bucketArn } }),
+    ), stack);
+    expect(run(accessKeyIdInCode, i)).toBe(COMPLIANT);
+    expect(run(secretAccessKeyInCode, i)).toBe(COMPLIANT);
+  });
+});
+
+describe('CR1/CR2 in Secrets Manager secrets', () => {
+  test('a literal key pair in SecretString, plain JSON or built by secretObjectValue', () => {
+    const stack = newStack();
+    const plain = new secretsmanager.Secret(stack, 'Plain', {
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ accessKeyId: KEY_ID, secretAccessKey: SECRET })),
+    });
+    expect(findings(accessKeyIdInCode, plain)).toEqual(['AccessKeyId::SecretString.accessKeyId']);
+    expect(findings(secretAccessKeyInCode, plain)).toEqual(['SecretAccessKey::SecretString.secretAccessKey']);
+    const param = new CfnParameter(stack, 'Region', { default: 'us-east-1' });
+    const object = new secretsmanager.Secret(stack, 'Object', {
+      secretObjectValue: { region: SecretValue.unsafePlainText(param.valueAsString), key: SecretValue.unsafePlainText(KEY_ID) },
+    });
+    expect(findings(accessKeyIdInCode, object)).toEqual(['AccessKeyId::SecretString.key']);
+  });
+
+  test('a literal in the template of a generated secret; a non-JSON SecretString', () => {
+    const stack = newStack();
+    const generated = new secretsmanager.Secret(stack, 'G', {
+      generateSecretString: { secretStringTemplate: JSON.stringify({ user: KEY_ID }), generateStringKey: 'password' },
+    });
+    expect(findings(accessKeyIdInCode, generated)).toEqual(['AccessKeyId::GenerateSecretString.SecretStringTemplate.user']);
+    const text = new secretsmanager.Secret(stack, 'T', { secretStringValue: SecretValue.unsafePlainText(SECRET) });
+    expect(findings(secretAccessKeyInCode, text)).toEqual(['SecretAccessKey::SecretString']);
+  });
+
+  test('generated secrets, and an access key\'s secret by reference, are compliant', () => {
+    const stack = newStack();
+    const accessKey = new iam.AccessKey(stack, 'K', { user: new iam.User(stack, 'U') });
+    const fromKey = new secretsmanager.Secret(stack, 'FromKey', { secretStringValue: accessKey.secretAccessKey });
+    expect(run(secretAccessKeyInCode, fromKey)).toBe(COMPLIANT);
+    expect(run(accessKeyIdInCode, new secretsmanager.Secret(stack, 'S'))).toBe(COMPLIANT);
+    expect(run(secretAccessKeyInCode, new secretsmanager.Secret(stack, 'S2', { secretObjectValue: { password: SecretValue.unsafePlainText('x') } })))
+      .toBe(COMPLIANT);
+  });
+});
+
+describe('CR1/CR2 in Step Functions definitions', () => {
+  test('a key pair in a state\'s parameters, named by its path', () => {
+    const stack = newStack();
+    const step = new sfn.Pass(stack, 'Call', { parameters: { aws_access_key_id: KEY_ID, aws_secret_access_key: SECRET } });
+    const machine = new sfn.StateMachine(stack, 'M', { definitionBody: sfn.DefinitionBody.fromChainable(step) });
+    expect(findings(accessKeyIdInCode, machine)).toEqual(['AccessKeyId::DefinitionString.States.Call.Parameters.aws_access_key_id']);
+    expect(findings(secretAccessKeyInCode, machine)).toEqual(['SecretAccessKey::DefinitionString.States.Call.Parameters.aws_secret_access_key']);
+  });
+
+  test('a Definition object, and DefinitionSubstitutions', () => {
+    const raw = new sfn.CfnStateMachine(newStack(), 'Raw', {
+      roleArn: 'arn:aws:iam::111111111111:role/sfn',
+      definition: { StartAt: 'A', States: { A: { Type: 'Pass', Result: { key: KEY_ID }, End: true } } },
+      definitionSubstitutions: { VendorSecretKey: 'literal-value' },
+    });
+    expect(findings(accessKeyIdInCode, raw)).toEqual(['AccessKeyId::Definition.States.A.Result.key']);
+    expect(findings(secretAccessKeyInCode, raw)).toEqual(['SecretAccessKey::DefinitionSubstitutions.VendorSecretKey']);
+  });
+
+  test('JSONPath values, references and long logical ids are not keys', () => {
+    const stack = newStack();
+    const longId = 'ProcessIncomingOrderEventsForRegion2Nowx';
+    const target = new CfnResource(stack, longId, { type: 'AWS::SQS::Queue' });
+    const step = new sfn.Pass(stack, 'Call', {
+      parameters: { 'SecretKey.$': '$.input.secretKey', 'secretArn': target.getAtt('Arn').toString(), 'credentials': target.getAtt('Arn').toString(), 'secret_key_param': '/prod/secret-key' },
+    });
+    const machine = new sfn.StateMachine(stack, 'M', { definitionBody: sfn.DefinitionBody.fromChainable(step) });
+    expect(run(accessKeyIdInCode, machine)).toBe(COMPLIANT);
+    expect(run(secretAccessKeyInCode, machine)).toBe(COMPLIANT);
+  });
+});
+
+describe('names that look secret, values that are references', () => {
+  test('_PARAM, _ARN, _PATH names and dynamic references are not secrets', () => {
+    const stack = newStack();
+    const secret = new secretsmanager.Secret(stack, 'S');
+    const f = fn(stack, {
+      VENDOR_SECRET_KEY_PARAM: '/prod/vendor/secret-key',
+      VENDOR_SECRET_KEY_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:vendor-AbCdEf',
+      VENDOR_SECRET_ARN: secret.secretArn,
+      SECRET_KEY_PATH: 'prod/vendor/key',
+      SECRET_KEY: '{{resolve:secretsmanager:vendor:SecretString:secretKey}}',
+      AWS_SECRET_KEY: '{{resolve:ssm-secure:/vendor/secret-key}}',
+    });
+    expect(run(secretAccessKeyInCode, f)).toBe(COMPLIANT);
+    expect(run(accessKeyIdInCode, f)).toBe(COMPLIANT);
+  });
+
+  test('the same names holding a key are still findings (the shape wins)', () => {
+    const f = fn(newStack(), { VENDOR_SECRET_KEY_PARAM: SECRET, VENDOR_KEY_ARN: KEY_ID });
+    expect(findings(secretAccessKeyInCode, f)).toEqual(['SecretAccessKey::Environment.VENDOR_SECRET_KEY_PARAM']);
+    expect(findings(accessKeyIdInCode, f)).toEqual(['AccessKeyId::Environment.VENDOR_KEY_ARN']);
+  });
+});
+
+describe('messages say where, what (masked) and how to fix it there', () => {
+  test('CodeBuild and Lambda', () => {
+    const stack = newStack();
+    const p = new codebuild.Project(stack, 'P', {
+      buildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', phases: { build: { commands: ['ls'] } } }),
+      environmentVariables: { AWS_KEY: { value: KEY_ID } },
+    });
+    const text = message(accessKeyIdInCode, CREDENTIALS_IN_CODE_RULES[0], p);
+    expect(text).toContain('Environment.EnvironmentVariables.AWS_KEY (AKIA************MPLE)');
+    expect(text).toContain('BuildEnvironmentVariableType.SECRETS_MANAGER');
+    expect(text).not.toContain(KEY_ID);
+    const f = fn(stack, { MY_SECRET_KEY: 'short-but-literal' });
+    const secretText = message(secretAccessKeyInCode, CREDENTIALS_IN_CODE_RULES[1], f);
+    expect(secretText).toContain('under the name "MY_SECRET_KEY"');
+    expect(secretText).toContain('secret.grantRead(fn)');
   });
 });
 

@@ -1,6 +1,7 @@
-import { CfnParameter, SecretValue } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Fn, SecretValue, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { COMPLIANT, defaultPolicyOf, findings, modelResourceOf, newStack, NON_COMPLIANT, NOT_APPLICABLE, run } from './helpers';
 import { DEFAULT_ASSIGNMENT } from '../../src/model/intrinsics';
 import { ResolvedResource } from '../../src/model/resolved-resource';
@@ -84,6 +85,73 @@ describe('ID5 login profiles', () => {
 
   test('no login profile is not applicable', () => {
     expect(run(unsafeLoginProfile, new iam.User(newStack(), 'U'))).toBe(NOT_APPLICABLE);
+    expect(run(unsafeLoginProfile, new iam.Role(newStack(), 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toBe(NOT_APPLICABLE);
+  });
+
+  const withPassword = (stack: Stack, password: unknown, id = `U${stack.node.children.length}`) =>
+    new iam.CfnUser(stack, id, { loginProfile: { password: password as string, passwordResetRequired: true } });
+  const literal = (stack: Stack, password: unknown) => findings(unsafeLoginProfile, withPassword(stack, password));
+
+  test('NoEcho parameters: without a Default fine, with a Default (in the template) or without NoEcho not', () => {
+    const stack = newStack();
+    const secretParam = new CfnParameter(stack, 'Secret', { noEcho: true });
+    const defaulted = new CfnParameter(stack, 'Defaulted', { noEcho: true, default: 'Welcome1!' });
+    const echoed = new CfnParameter(stack, 'Echoed');
+    expect(run(unsafeLoginProfile, withPassword(stack, secretParam.valueAsString))).toBe(COMPLIANT);
+    expect(literal(stack, defaulted.valueAsString)).toEqual(['LoginProfile::LiteralPassword']);
+    expect(literal(stack, echoed.valueAsString)).toEqual(['LoginProfile::LiteralPassword']);
+  });
+
+  test('dynamic references: ssm-secure and secretsmanager are secret, plain ssm is not', () => {
+    const stack = newStack();
+    expect(run(unsafeLoginProfile, withPassword(stack, '{{resolve:ssm-secure:/users/alice/initial:1}}'))).toBe(COMPLIANT);
+    expect(run(unsafeLoginProfile, withPassword(stack, '{{resolve:secretsmanager:initial-password:SecretString:::}}'))).toBe(COMPLIANT);
+    expect(literal(stack, '{{resolve:ssm:/users/alice/initial}}')).toEqual(['LoginProfile::LiteralPassword']);
+    const ssmType = new CfnParameter(stack, 'FromSsm', { type: 'AWS::SSM::Parameter::Value<String>', default: '/users/initial' });
+    expect(literal(stack, ssmType.valueAsString)).toEqual(['LoginProfile::LiteralPassword']);
+    expect(run(unsafeLoginProfile, new iam.User(stack, 'Ssm', {
+      password: SecretValue.ssmSecure('/users/bob/initial', '2'), passwordResetRequired: true,
+    }))).toBe(COMPLIANT);
+  });
+
+  test('Fn::Sub and Fn::Join of guessable parts are literal; with one secret part they are not', () => {
+    const stack = newStack();
+    expect(literal(stack, { 'Fn::Sub': '${AWS::StackName}-${AWS::AccountId}!' })).toEqual(['LoginProfile::LiteralPassword']);
+    expect(literal(stack, { 'Fn::Join': ['-', ['Welcome', { Ref: 'AWS::Region' }]] })).toEqual(['LoginProfile::LiteralPassword']);
+    const secretParam = new CfnParameter(stack, 'Secret', { noEcho: true });
+    expect(run(unsafeLoginProfile, withPassword(stack, { 'Fn::Sub': ['${S}-${AWS::StackName}', { S: { Ref: 'Secret' } }] }))).toBe(COMPLIANT);
+    expect(run(unsafeLoginProfile, withPassword(stack, { 'Fn::Join': ['', ['x', secretParam.valueAsString]] }))).toBe(COMPLIANT);
+    // A secret's value as CDK writes it: Fn::Join around the secret's Ref.
+    const secret = new secretsmanager.Secret(stack, 'Generated');
+    expect(run(unsafeLoginProfile, new iam.User(stack, 'FromGenerated', { password: secret.secretValue, passwordResetRequired: true }))).toBe(COMPLIANT);
+    // A generated value's attribute is not judged.
+    expect(run(unsafeLoginProfile, withPassword(stack, { 'Fn::GetAtt': ['PasswordGenerator', 'Password'] }))).toBe(COMPLIANT);
+    // A plain SSM reference whose name is a secret parameter is still a plain SSM parameter.
+    expect(literal(stack, { 'Fn::Join': ['', ['{{resolve:ssm:', secretParam.valueAsString, '}}']] })).toEqual(['LoginProfile::LiteralPassword']);
+  });
+
+  test('Fn::If: each branch is judged in its own variant', () => {
+    const stack = newStack();
+    const prod = new CfnCondition(stack, 'IsProd', { expression: Fn.conditionEquals(new CfnParameter(stack, 'Env', { allowedValues: ['prod', 'dev'] }), 'prod') });
+    const user = withPassword(stack, Fn.conditionIf(prod.logicalId, '{{resolve:secretsmanager:prod-initial}}', 'dev-password'));
+    expect(findings(unsafeLoginProfile, user)).toEqual(['LoginProfile::LiteralPassword']);
+    const safe = withPassword(stack, Fn.conditionIf(prod.logicalId, '{{resolve:secretsmanager:prod-initial}}', '{{resolve:ssm-secure:dev-initial}}'));
+    expect(run(unsafeLoginProfile, safe)).toBe(COMPLIANT);
+  });
+
+  test('the message says which parts are readable and how to fix each', () => {
+    const stack = newStack();
+    const defaulted = new CfnParameter(stack, 'Initial', { noEcho: true, default: 'Welcome1!' });
+    const user = withPassword(stack, { 'Fn::Join': ['', [defaulted.valueAsString, '{{resolve:ssm:/pw}}']] });
+    const resource = modelResourceOf(user);
+    const view = new ResolvedResource(resource, resource.variants()[0].assignment);
+    const rule = IDENTITY_RULES.find(r => r.id === 'ID5')!;
+    const text = rule.describe('LoginProfile::LiteralPassword', view);
+    expect(text).toContain('parameter "Initial" (NoEcho, but its Default is in the template)');
+    expect(text).toContain('{{resolve:ssm:...}}');
+    expect(text).toContain('remove the parameter\'s Default');
+    expect(text).toContain('SecretValue.ssmSecure');
+    expect(rule.describe('LoginProfile::NoPasswordReset', view)).toContain('passwordResetRequired: true');
   });
 });
 
