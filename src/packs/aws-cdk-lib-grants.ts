@@ -26,8 +26,9 @@ const GENERATING_FQN = /^aws-cdk-lib\.pipelines\./;
 /**
  * The aws-cdk-lib construct that owns an IAM resource the app cannot change, if any. A role the app
  * can grant to (a Lambda function's `role`, a project's `role`) is the app's: only resources that
- * aws-cdk-lib nests inside another aws-cdk-lib construct (a pipeline's build project role, a
- * provider framework's function role), singletons, and everything under CDK Pipelines count.
+ * aws-cdk-lib nests inside another aws-cdk-lib construct or a scope of its own (a pipeline's build
+ * project role, a CodePipeline action's role, a provider framework's function role), singletons,
+ * and everything under CDK Pipelines count.
  */
 export function awsCdkLibOwner(resource: IConstruct): AwsCdkLibOwner | undefined {
   const chain: { construct: IConstruct; fqn: string }[] = [];
@@ -41,7 +42,11 @@ export function awsCdkLibOwner(resource: IConstruct): AwsCdkLibOwner | undefined
   if (!outermost) return undefined;
   if (GENERATING_FQN.test(outermost.fqn)) return outermost;
   const libraryConstructs = chain.filter(link => link.fqn.startsWith('aws-cdk-lib.') && !link.fqn.startsWith('aws-cdk-lib.aws_iam.'));
-  return libraryConstructs.length >= 2 ? outermost : undefined;
+  if (libraryConstructs.length >= 2) return outermost;
+  // A plain scope between the resource and the library construct was made by the library (a
+  // pipeline's stage and action scopes): apps add their own constructs beside L2s, not inside them.
+  const inside = chain.slice(0, chain.indexOf(outermost));
+  return inside.some(link => link.fqn === 'constructs.Construct') ? outermost : undefined;
 }
 
 function fqnOf(construct: IConstruct): string {

@@ -1,4 +1,6 @@
 import { App, RemovalPolicy, Stack, pipelines } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -61,4 +63,17 @@ describe('aws-cdk-lib\'s own grants', () => {
     expect(() => new IamBestPracticesChecks(undefined, { acknowledgeAwsCdkLibGrants: ' ok ' }))
       .toThrow(/IamBestPractices: acknowledgeAwsCdkLibGrants must be a reason a reviewer can check, at least 10 characters \(got " ok "\)/);
   });
+});
+
+test('a CodePipeline action\'s role is aws-cdk-lib\'s: the pipeline makes it in a scope of its own', () => {
+  const a = new App();
+  const s = new Stack(a, 'Actions', { env: ENV });
+  const source = new codepipeline.Artifact();
+  const pipeline = new codepipeline.Pipeline(s, 'Pipeline');
+  const bucket = new s3.Bucket(s, 'Source', { versioned: true });
+  pipeline.addStage({ stageName: 'Source', actions: [new actions.S3SourceAction({ actionName: 'Get', bucket, bucketKey: 'app.zip', output: source })] });
+  pipeline.addStage({ stageName: 'Approve', actions: [new actions.ManualApprovalAction({ actionName: 'Ok' })] });
+  const actionRole = a.node.findAll().find(c => /^Actions\/Pipeline\/Source\/Get\/CodePipelineActionRole\/Resource$/.test(c.node.path))!;
+  expect(awsCdkLibOwner(actionRole)?.fqn).toBe('aws-cdk-lib.aws_codepipeline.Pipeline');
+  expect(awsCdkLibOwner(a.node.findAll().find(c => c.node.path === 'Actions/Pipeline/Role/Resource')!)).toBeUndefined();
 });
