@@ -221,7 +221,7 @@ export class ResolvedResource {
   public isOperatedByAwsService(): boolean {
     if (this.type !== IAM_TYPES.role) return false;
     return this.memo('operated-by-aws-service', () => {
-      const trust = normalizePolicyDocument(this.properties.AssumeRolePolicyDocument);
+      const trust = sharedDocument(this.properties.AssumeRolePolicyDocument);
       const allows = trust.statements.filter(s => s.effect === 'Allow');
       if (allows.length === 0) return false;
       return allows.every(s => {
@@ -238,7 +238,7 @@ export class ResolvedResource {
    * only AWS Batch can use it).
    */
   public escalationGrants(): PolicyDocument[] {
-    return this.memo('escalation-grants', () => (this.isOperatedByAwsService()
+    return this.memo('escalation-grants', () => (this.policies().some(p => isServiceRolePolicy(p.awsManaged)) && this.isOperatedByAwsService()
       ? this.policies().filter(p => !isServiceRolePolicy(p.awsManaged)).map(p => p.document)
       : this.grants()));
   }

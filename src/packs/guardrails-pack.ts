@@ -123,11 +123,14 @@ export abstract class IamGuardrailsPack extends NagPack {
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
     const tree = scanTree(root);
-    const locate = include !== undefined || tree.hasAcknowledgments || root !== undefined;
+    // Without them, only the construct path CDK wrote is followed (cheap), to tell whose grant it is.
+    const locate = include !== undefined || tree.hasAcknowledgments;
     const registered = tree.registeredPacks;
+    // One stat per template and report, not per finding.
+    const templateVersions = new Map<string, number | undefined>();
     for (const finding of evaluateRules(model, this.rules)) {
-      if (registered.has(this) && reportedByAnotherPack(finding, this, registered)) continue;
-      const node = locate ? constructs.find(finding.resource) : undefined;
+      if (registered.has(this) && reportedByAnotherPack(finding, this, registered, templateVersions)) continue;
+      const node = locate ? constructs.find(finding.resource) : constructs.findByPath(finding.resource);
       if (node && tree.hasAcknowledgments && this.isAcknowledgedAnyForm(node, finding.ruleId)) continue;
       const owner = node ? awsCdkLibOwner(node) : undefined;
       if (owner && this.awsCdkLibReason) continue;
@@ -191,15 +194,19 @@ function awsCdkLibNote(owner: { construct: IConstruct; fqn: string }, node: ICon
  */
 const reportedByTemplate = new Map<string, { version: number; reported: Map<string, IamGuardrailsPack> }>();
 
-function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, registered: ReadonlySet<IamGuardrailsPack>): boolean {
+function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, registered: ReadonlySet<IamGuardrailsPack>,
+  versions: Map<string, number | undefined>): boolean {
   const file = finding.resource.stack.input.templatePath;
   if (!file) return false;
-  let version = 0;
-  try {
-    version = fs.statSync(file).mtimeMs;
-  } catch {
-    return false;
+  if (!versions.has(file)) {
+    try {
+      versions.set(file, fs.statSync(file).mtimeMs);
+    } catch {
+      versions.set(file, undefined);
+    }
   }
+  const version = versions.get(file);
+  if (version === undefined) return false;
   let entry = reportedByTemplate.get(file);
   if (!entry || entry.version !== version) {
     // Each synthesis writes new templates; only the current ones matter (long test runs make many).
@@ -243,6 +250,12 @@ class ConstructLocator {
 
   constructor(private readonly root?: IConstruct) {}
 
+
+  /** The construct at the path CDK recorded in the template, if path metadata is on. */
+  public findByPath(resource: ResourceModel): CfnResource | undefined {
+    const cdkPath = resource.cdkPath;
+    return this.root && cdkPath ? this.byPath(cdkPath) : undefined;
+  }
 
   public find(resource: ResourceModel): CfnResource | undefined {
     if (!this.root) return undefined;
