@@ -30,7 +30,7 @@ interface Location {
 const SCANNED_TYPES = new Set([
   'AWS::Lambda::Function', 'AWS::ECS::TaskDefinition', 'AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate',
   'AWS::AutoScaling::LaunchConfiguration', 'AWS::SSM::Parameter', 'AWS::CodeBuild::Project', 'AWS::SecretsManager::Secret',
-  'AWS::StepFunctions::StateMachine',
+  'AWS::StepFunctions::StateMachine', 'AWS::Serverless::Function',
 ]);
 
 const INIT = 'AWS::CloudFormation::Init';
@@ -76,10 +76,12 @@ function propertyLocations(r: ResolvedResource): Location[] {
   // Evaluated values: Fn::Join, Fn::Sub and Fn::Base64 are text here, and each Fn::If branch is read.
   const props = r.properties;
   switch (r.type) {
-    case 'AWS::Lambda::Function': {
+    case 'AWS::Lambda::Function':
+    case 'AWS::Serverless::Function': {
+      // A SAM template before its transform carries the same environment, and inline code in InlineCode.
       const env = isObject(props.Environment) ? props.Environment.Variables : undefined;
       const variables = isObject(env) ? Object.entries(env).map(([name, value]) => named(`Environment.${name}`, 'lambda-env', name, value)) : [];
-      const code = isObject(props.Code) ? props.Code.ZipFile : undefined;
+      const code = isObject(props.Code) ? props.Code.ZipFile : props.InlineCode;
       return code === undefined ? variables : [...variables, freeText('Code.ZipFile', 'lambda-code', code)];
     }
     case 'AWS::ECS::TaskDefinition':

@@ -349,6 +349,22 @@ function describeSaml(finding: string | undefined, r: ResolvedResource | undefin
     + '(or the regional https://<region>.signin.aws.amazon.com/saml); iam.SamlConsolePrincipal adds it.';
 }
 
+/**
+ * TR9: a trust statement allows every STS action (`*`, `sts:*`, or NotAction): besides assuming the
+ * role, the trusted principal may set session tags (`sts:TagSession`), which attribute-based
+ * policies trust, and the source identity CloudTrail records (`sts:SetSourceIdentity`).
+ */
+export function trustAllowsEveryAction(r: ResolvedResource): NagRuleResult {
+  const doc = trustPolicyOf(r);
+  if (!doc) return NagRuleCompliance.NOT_APPLICABLE;
+  const findings: string[] = [];
+  for (const s of allowStatements(doc)) {
+    if (s.notActions !== undefined) findings.push(`NotAction::${s.notActions.join(',') || '(empty)'}`);
+    for (const a of s.actions ?? []) if (a === '*' || a.toLowerCase() === 'sts:*') findings.push(`Action::${a}`);
+  }
+  return findingsResult(findings, true);
+}
+
 const FAMILY = RuleFamily.TRUST;
 
 export const TRUST_RULES: readonly GuardrailsRule[] = [
@@ -438,6 +454,23 @@ export const TRUST_RULES: readonly GuardrailsRule[] = [
         + `and it is allowed ${findingSubject(f)} (write access): anyone on the internet can call it. Fix: keep guest write access to `
         + 'what the app needs (e.g. mobiletargeting:PutEvents on the app\'s project, s3:PutObject on a per-identity prefix '
         + '${cognito-identity.amazonaws.com:sub}/*), or require authenticated identities.';
+    },
+  },
+  {
+    id: 'TR9',
+    family: FAMILY,
+    level: NagMessageLevel.WARN,
+    title: 'A trust policy allows every STS action (`"Action": "*"`, `sts:*` or NotAction).',
+    explanation: 'A trust policy should allow the one way in the principal uses (sts:AssumeRole, AssumeRoleWithWebIdentity or '
+      + 'AssumeRoleWithSAML, plus sts:TagSession only where session tags are meant): with every action the principal can also '
+      + 'set session tags, which attribute-based policies trust, and the source identity CloudTrail records.',
+    check: trustAllowsEveryAction,
+    describe: (f, r) => {
+      const statements = labelsOf(trustStatements(r, s => s.notActions !== undefined || (s.actions ?? []).some(a => a === '*' || a.toLowerCase() === 'sts:*')));
+      return `The trust policy${statements ? ` (${statements})` : ''} allows ${findingSubject(f).startsWith('NotAction') ? 'every STS action but '
+        + findingSubject(f).slice('NotAction::'.length) : findingSubject(f)}: the trusted principal may also tag its sessions and set their `
+        + 'source identity. Fix: allow only the action it assumes the role with (iam.Role does: sts:AssumeRole, or '
+        + 'sts:AssumeRoleWithWebIdentity for OIDC), and sts:TagSession only if session tags are part of the design.';
     },
   },
 ];

@@ -345,3 +345,19 @@ describe('CR3 EC2 instance without an instance profile (warning)', () => {
     expect(run(instanceWithoutProfile, new ssm.StringParameter(stack, 'P', { stringValue: 'x' }))).toBe(NOT_APPLICABLE);
   });
 });
+
+describe('a SAM function before its transform', () => {
+  test('environment variables and InlineCode are read like a Lambda function\'s', () => {
+    const stack = newStack();
+    const sam = new CfnResource(stack, 'Fn', {
+      type: 'AWS::Serverless::Function',
+      properties: { Handler: 'app.handler', Runtime: 'python3.12', Environment: { Variables: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' } } },
+    });
+    expect(findings(accessKeyIdInCode, sam)).toEqual(['AccessKeyId::Environment.AWS_ACCESS_KEY_ID']);
+    const clean = new CfnResource(stack, 'Clean', {
+      type: 'AWS::Serverless::Function',
+      properties: { Handler: 'app.handler', Runtime: 'python3.12', InlineCode: 'def handler(e, c):\n    return 1\n', Environment: { Variables: { key: 'value' } } },
+    });
+    expect(run(accessKeyIdInCode, clean)).toBe(COMPLIANT);
+  });
+});

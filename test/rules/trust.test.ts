@@ -7,7 +7,7 @@ import { COMPLIANT, findings, modelResourceOf, newStack, NOT_APPLICABLE, run } f
 import { ResolvedResource } from '../../src/model/resolved-resource';
 import {
   allowWithNotPrincipal, cognitoGuestRoleWithWrite, cognitoRoleWithoutAmr, crossAccountWithoutExternalIdOrMfa, federationWithoutSubject,
-  samlWithoutAudience, serviceWithoutSourceCondition, TRUST_RULES, wildcardPrincipal,
+  samlWithoutAudience, serviceWithoutSourceCondition, TRUST_RULES, trustAllowsEveryAction, wildcardPrincipal,
 } from '../../src/rules/trust';
 
 const roleTrusting = (principal: iam.IPrincipal, props: Partial<iam.RoleProps> = {}, stack = newStack()) =>
@@ -290,5 +290,27 @@ describe('TR7 SAML trust without SAML:aud pinned to the sign-in endpoint', () =>
     expect(text).toContain('https://signin.aws.amazon.com/saml');
     expect(messageOf('TR7', `Principal::${ARN}`, samlTrust({ StringEquals: { 'SAML:aud': 'https://app.example.com/saml' } })))
       .toContain('not an AWS sign-in endpoint');
+  });
+});
+
+describe('TR9 a trust policy that allows every STS action', () => {
+  const trustOf = (statement: object) => new iam.CfnRole(newStack(), 'R', { assumeRolePolicyDocument: { Version: '2012-10-17', Statement: statement } });
+
+  test('"*", sts:* (any case) and NotAction are findings', () => {
+    expect(findings(trustAllowsEveryAction, trustOf({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: '*' })))
+      .toEqual(['Action::*']);
+    expect(findings(trustAllowsEveryAction, trustOf([{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: ['STS:*'] }])))
+      .toEqual(['Action::STS:*']);
+    expect(findings(trustAllowsEveryAction, trustOf({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, NotAction: 'sts:TagSession' })))
+      .toEqual(['NotAction::sts:TagSession']);
+  });
+
+  test('the actions iam.Role writes are compliant; a Deny of every action and a non-role are not findings', () => {
+    expect(run(trustAllowsEveryAction, new iam.Role(newStack(), 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toBe(COMPLIANT);
+    expect(run(trustAllowsEveryAction, trustOf([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+      { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: '*' },
+    ]))).toBe(COMPLIANT);
+    expect(run(trustAllowsEveryAction, new iam.User(newStack(), 'U'))).toBe(NOT_APPLICABLE);
   });
 });
