@@ -35,7 +35,10 @@ class SecureAccountStack(cdk.Stack):
         developers.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
         developer = iam.User(self, "Developer", user_name="developer")
         developers.add_user(developer)
-        guardrails.BoundedRole.apply_boundary_to(developer, guardrails.BoundedRole.default_boundary(self))
+        # People work with data and logs; code reaches Lambda through the deployment pipeline only:
+        # a person allowed lambda:UpdateFunctionCode on every function acts with any function's role.
+        guardrails.BoundedRole.apply_boundary_to(
+            developer, guardrails.BoundedRole.default_boundary(self, ["s3", "dynamodb", "logs", "cloudwatch"]))
         reason = "The guide gives developers PowerUserAccess through a group that forces MFA; members carry the developer boundary."
         cdk.Validations.of(developers.group).acknowledge(
             cdk.Acknowledgment(id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/PowerUserAccess]", reason=reason),
