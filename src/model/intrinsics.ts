@@ -191,22 +191,32 @@ class Evaluator {
     if (typeof v === 'string') return v.includes('{Token[') ? v.replace(/[$#]\{Token\[[^\]]*\]\}/g, '<?Token>') : v;
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) {
-      const out: unknown[] = [];
-      for (const item of v) {
-        const e = this.value(item, depth + 1);
+      // Values without intrinsics (most of a policy document) are returned as they are: a copy
+      // per resource and variant is garbage for the collector.
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const e = this.value(v[i], depth + 1);
+        if (out === undefined && e === v[i]) continue;
+        out ??= v.slice(0, i);
         if (e !== NO_VALUE) out.push(e);
       }
-      return out;
+      return out ?? v;
     }
     const obj = v as { [key: string]: unknown };
     const keys = Object.keys(obj);
     if (keys.length === 1 && isIntrinsicKey(keys[0])) return this.intrinsic(keys[0], obj[keys[0]], depth + 1);
-    const out: { [key: string]: unknown } = {};
-    for (const key of keys) {
+    let out: { [key: string]: unknown } | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       const e = this.value(obj[key], depth + 1);
+      if (out === undefined && e === obj[key]) continue;
+      if (out === undefined) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = obj[keys[j]];
+      }
       if (e !== NO_VALUE) out[key] = e;
     }
-    return out;
+    return out ?? obj;
   }
 
   private intrinsic(name: string, arg: unknown, depth: number): unknown {
