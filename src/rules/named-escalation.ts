@@ -20,9 +20,10 @@
 import { describeLocations, StatementLocation } from './locate';
 import { AppModel, IAM_TYPES, PRINCIPAL_TYPES, ResourceModel } from '../model/app-model';
 import { DEFAULT_ASSIGNMENT } from '../model/intrinsics';
+import { sharedDocument } from '../model/resolved-resource';
 import type { NamedPolicy, ResolvedResource } from '../model/resolved-resource';
 import { boundaryAllows, resourcesOverlap } from '../policy/boundary';
-import { normalizePolicyDocument, PolicyDocument, isResourceTagScoped, Statement } from '../policy/document';
+import { isResourceTagScoped, PolicyDocument, Statement } from '../policy/document';
 import { ESCALATION_ACTIONS, ESCALATION_ROWS, EscalationRow, PASS_ROLE, PassTargets, rowAcceptsPassTargets } from '../policy/escalation';
 import { globMatch, hasWildcard } from '../policy/glob';
 import {
@@ -272,7 +273,7 @@ function canAssume(r: ResolvedResource, live: readonly Candidate[], target: Reso
 }
 
 function trustPolicyOf(r: ResolvedResource): PolicyDocument {
-  return r.memo('trust-policy-for-escalation', () => normalizePolicyDocument(r.properties.AssumeRolePolicyDocument));
+  return r.memo('trust-policy-for-escalation', () => sharedDocument(r.properties.AssumeRolePolicyDocument));
 }
 
 /** The service principals a role's trust policy admits (`*` for everyone), placeholders as wildcards. */

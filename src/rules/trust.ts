@@ -3,19 +3,21 @@
  * SAML providers, services), and resource policies that use NotPrincipal.
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { IAM_TYPES, ResolvedResource } from './context';
+import { IAM_TYPES, ResolvedResource, sharedDocument } from './context';
 import { statementLabel } from './locate';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily } from './rule';
 import { hasUnknown } from '../model/intrinsics';
 import { ActionCatalog } from '../policy/catalog';
-import { ConditionTest, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from '../policy/document';
+import { ConditionTest, isNarrowingTest, PolicyDocument, Statement } from '../policy/document';
 import { globMatch, hasWildcard } from '../policy/glob';
 import { escalationPaths, isAllActions } from '../policy/permissions';
 import { hasPlaceholder } from '../policy/placeholders';
 
 function trustPolicyOf(r: ResolvedResource): PolicyDocument | undefined {
   if (r.type !== IAM_TYPES.role) return undefined;
-  return r.memo('trust-policy', () => normalizePolicyDocument(r.properties.AssumeRolePolicyDocument));
+  // Apps repeat the same trust policy (every Lambda role trusts lambda.amazonaws.com): one
+  // normalized document per content.
+  return r.memo('trust-policy', () => sharedDocument(r.properties.AssumeRolePolicyDocument));
 }
 
 function allowStatements(doc: PolicyDocument): Statement[] {
@@ -125,7 +127,7 @@ const RESOURCE_POLICY_PROPERTY: { [type: string]: string } = {
 export function allowWithNotPrincipal(r: ResolvedResource): NagRuleResult {
   const property = RESOURCE_POLICY_PROPERTY[r.type];
   if (!property) return NagRuleCompliance.NOT_APPLICABLE;
-  const doc = r.memo(`resource-policy:${property}`, () => normalizePolicyDocument(r.properties[property]));
+  const doc = r.memo(`resource-policy:${property}`, () => sharedDocument(r.properties[property]));
   const findings = allowStatements(doc).flatMap(s => {
     if (!s.notPrincipal) return [];
     const p = s.notPrincipal;
