@@ -162,6 +162,7 @@ export class ResourceModel {
   public readonly metadata: Properties;
   private readonly evaluated = new Map<string, Properties>();
   private readonly memos = new Map<string, unknown>();
+  private readonly memosByAssignment = new Map<string, Map<string, unknown>>();
   private variantList?: readonly Variant[];
   private ownDimensionList?: Map<string, Dimension>;
 
@@ -195,10 +196,20 @@ export class ResourceModel {
 
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
   public memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
-    const value = compute();
-    this.memos.set(key, value);
-    return value;
+    return memoIn(this.memos, key, compute);
+  }
+
+  /**
+   * The memo table of this resource under one assignment (by its key): views of the resource
+   * under the same assignment share it, without building a combined key on every lookup.
+   */
+  public memosUnder(assignmentKeyOf: string): Map<string, unknown> {
+    let table = this.memosByAssignment.get(assignmentKeyOf);
+    if (!table) {
+      table = new Map();
+      this.memosByAssignment.set(assignmentKeyOf, table);
+    }
+    return table;
   }
 
   /** The conditions and enumerable parameters the resource's own properties depend on. */
@@ -218,6 +229,15 @@ export class ResourceModel {
     }
     return this.variantList;
   }
+}
+
+/** `compute()` once per key of a memo table (a stored `undefined` counts as computed). */
+export function memoIn<T>(table: Map<string, unknown>, key: string, compute: () => T): T {
+  const known = table.get(key);
+  if (known !== undefined || table.has(key)) return known as T;
+  const value = compute();
+  table.set(key, value);
+  return value;
 }
 
 /** The whole app. */

@@ -4,7 +4,7 @@
  * the same assignment.
  */
 import {
-  AppModel, asList, boundaryValue, IAM_TYPES, isRecord, managedPolicyValues, PRINCIPAL_TYPES, Properties, ResourceModel, Target,
+  AppModel, asList, boundaryValue, IAM_TYPES, isRecord, managedPolicyValues, memoIn, PRINCIPAL_TYPES, Properties, ResourceModel, Target,
 } from './app-model';
 import { Assignment, assignmentKey } from './intrinsics';
 import { normalizePolicyDocument, PolicyDocument } from '../policy/document';
@@ -39,6 +39,7 @@ export interface AwsManagedPolicyReference {
 
 export class ResolvedResource {
   private readonly key: string;
+  private memos?: Map<string, unknown>;
 
   constructor(public readonly resource: ResourceModel, public readonly assignment: Assignment, public readonly label = '') {
     this.key = assignmentKey(assignment);
@@ -74,7 +75,8 @@ export class ResolvedResource {
 
   /** Computes once per resource and assignment, shared by every rule. */
   public memo<T>(key: string, compute: () => T): T {
-    return this.resource.memo(`${key}#${this.key}`, compute);
+    this.memos ??= this.resource.memosUnder(this.key);
+    return memoIn(this.memos, key, compute);
   }
 
   /** The normalized document of a policy resource (Policy, ManagedPolicy, *Policy). */

@@ -27,32 +27,51 @@ const POLICY_FAMILIES = new Set([RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEG
 /** Runs the rules over every resource of the model. */
 export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const resource of model.resources()) out.push(...evaluateResource(resource, rules));
+  for (const resource of model.resources()) {
+    const found = evaluateResource(resource, rules);
+    for (const finding of found) out.push(finding);
+  }
   return out;
 }
+
+/** What a rule threw, in place of its result. */
+class Failure {
+  constructor(public readonly error: string) {}
+}
+
+type Outcome = NagRuleResult | Failure;
 
 /** Runs the rules over one resource, under each of its variants. */
 export function evaluateResource(resource: ResourceModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
   // Most resources of an app are not IAM: ask every rule once, under the default assignment,
   // before looking for the conditions and parameters the resource varies by.
   const byDefault = new ResolvedResource(resource, DEFAULT_ASSIGNMENT);
-  const probe = rules.map(rule => checkSafely(rule, byDefault));
-  if (probe.every(r => r.result === NagRuleCompliance.NOT_APPLICABLE)) return [];
+  const probe: Outcome[] = new Array(rules.length);
+  let applicable = false;
+  for (let i = 0; i < rules.length; i++) {
+    probe[i] = checkSafely(rules[i], byDefault);
+    if (probe[i] !== NagRuleCompliance.NOT_APPLICABLE) applicable = true;
+  }
+  if (!applicable) return [];
   const variants = resource.variants();
   const reuseProbe = variants.length === 1 && assignmentKey(variants[0].assignment) === '';
-  const views = reuseProbe ? [] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
+  const views = reuseProbe ? [byDefault] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
   const out: RuleFinding[] = [];
-  rules.forEach((rule, i) => {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    // Under the default assignment alone, a compliant or not applicable probe is the answer.
+    if (reuseProbe && !isReported(probe[i])) continue;
     // Finding -> the labels of the variants it appears in, and the first view that produced it.
     const seen = new Map<string | undefined, { labels: string[]; view: ResolvedResource }>();
     let failure: string | undefined;
-    variants.forEach((variant, v) => {
-      const view = reuseProbe ? byDefault : views[v];
-      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, view);
-      failure ??= error;
-      if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label, view);
-      else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label, view);
-    });
+    for (let v = 0; v < variants.length; v++) {
+      const view = views[v];
+      const outcome = reuseProbe ? probe[i] : checkSafely(rule, view);
+      const label = variants[v].label;
+      if (outcome instanceof Failure) failure ??= outcome.error;
+      else if (outcome === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, label, view);
+      else if (Array.isArray(outcome)) for (const finding of outcome) add(seen, finding, label, view);
+    }
     if (failure !== undefined) {
       out.push({
         rule,
@@ -72,16 +91,21 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
         message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
       });
     }
-  });
+  }
   return out;
 }
 
+/** Whether an outcome reports something: a finding, a non-compliant resource, or a failure. */
+function isReported(outcome: Outcome): boolean {
+  return outcome instanceof Failure || outcome === NagRuleCompliance.NON_COMPLIANT || Array.isArray(outcome);
+}
+
 /** A rule's result, or the first line of what it threw: a rule that throws never stops the others. */
-function checkSafely(rule: GuardrailsRule, resource: ResolvedResource): { result?: NagRuleResult; error?: string } {
+function checkSafely(rule: GuardrailsRule, resource: ResolvedResource): Outcome {
   try {
-    return { result: rule.check(resource) };
+    return rule.check(resource);
   } catch (error) {
-    return { error: firstLine(error) };
+    return new Failure(firstLine(error));
   }
 }
 
@@ -96,7 +120,8 @@ function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string 
       + 'that value is read as unbounded.');
   }
   if (POLICY_TYPES.has(resource.type) && POLICY_FAMILIES.has(rule.family)) {
-    const outside = new ResolvedResource(resource, DEFAULT_ASSIGNMENT).targetsOutsideApp();
+    // ResolvedResource.targetsOutsideApp, without a view per finding.
+    const outside = resource.stack.app.targetsOf(resource).filter(t => !t.resource).map(t => t.text);
     if (outside.length > 0) {
       notes.push(`The policy is attached to ${outside.join(', ')}, outside this app: `
         + 'it is evaluated on its own, without that principal\'s other permissions.');
