@@ -314,6 +314,7 @@ export function policyName(policy: ResolvedResource): string {
 
 const DOCUMENTS = new Map<string, PolicyDocument>();
 const MAX_CACHED_DOCUMENTS = 10_000;
+const DOCUMENTS_BY_OBJECT = new WeakMap<object, PolicyDocument>();
 
 /**
  * The normalized document of an evaluated policy, one object per content: apps repeat the same
@@ -321,6 +322,10 @@ const MAX_CACHED_DOCUMENTS = 10_000;
  * analyses memoize by document object.
  */
 export function sharedDocument(raw: unknown): PolicyDocument {
+  // Several rules read the same evaluated value (a role's trust policy): its object is the key
+  // before its content is.
+  const byObject = typeof raw === 'object' && raw !== null ? DOCUMENTS_BY_OBJECT.get(raw) : undefined;
+  if (byObject) return byObject;
   let key: string;
   try {
     key = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '';
@@ -333,6 +338,7 @@ export function sharedDocument(raw: unknown): PolicyDocument {
     doc = normalizePolicyDocument(raw);
     DOCUMENTS.set(key, doc);
   }
+  if (typeof raw === 'object' && raw !== null) DOCUMENTS_BY_OBJECT.set(raw, doc);
   return doc;
 }
 

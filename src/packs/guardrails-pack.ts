@@ -119,7 +119,10 @@ export abstract class IamGuardrailsPack extends NagPack {
 
   private reportOn(model: AppModel, root: IConstruct | undefined, include?: (r: PolicyViolatingResource) => boolean): PolicyValidationPluginReport {
     const constructs = new ConstructLocator(root);
-    const grouped = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    const violations: Array<PolicyViolation & { violatingResources: PolicyViolatingResource[] }> = [];
+    // Rule id and severity -> what the description adds to the message -> message -> violation:
+    // findings are grouped by description without building it for each.
+    const grouped = new Map<string, Map<string, Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>>>();
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
     const tree = scanTree(root);
@@ -142,13 +145,18 @@ export abstract class IamGuardrailsPack extends NagPack {
       };
       if (include && !include(resource)) continue;
       const severity = finding.level === NagMessageLevel.ERROR ? 'error' : 'warning';
-      const description = this.describe(finding) + (owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '');
-      const key = `${finding.ruleId}\u0000${severity}\u0000${description}`;
-      const existing = grouped.get(key);
-      if (existing) existing.violatingResources.push(resource);
-      else grouped.set(key, { ruleName: finding.ruleId, description, severity, violatingResources: [resource] });
+      const note = owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '';
+      const byRule = mapOf(grouped, severity === 'error' ? `E${finding.ruleId}` : `W${finding.ruleId}`);
+      const byMessage = mapOf(byRule, note);
+      const existing = byMessage.get(finding.message);
+      if (existing) {
+        existing.violatingResources.push(resource);
+      } else {
+        const violation = { ruleName: finding.ruleId, description: this.describe(finding) + note, severity, violatingResources: [resource] };
+        byMessage.set(finding.message, violation);
+        violations.push(violation);
+      }
     }
-    const violations = [...grouped.values()];
     return { success: violations.every(v => v.severity !== 'error'), violations };
   }
 
@@ -177,6 +185,16 @@ export abstract class IamGuardrailsPack extends NagPack {
     }
     return false;
   }
+}
+
+/** The map under a key of a map of maps, made on first use. */
+function mapOf<K, V>(maps: Map<string, Map<K, V>>, key: string): Map<K, V> {
+  let map = maps.get(key);
+  if (!map) {
+    map = new Map();
+    maps.set(key, map);
+  }
+  return map;
 }
 
 /** Whose grant it is, and the acknowledgment to paste. */

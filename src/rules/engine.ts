@@ -138,11 +138,11 @@ function unknownValuesOf(resource: ResourceModel): string[] {
     while (pending.length > 0 && found.size < 10) {
       const value = pending.pop();
       if (typeof value === 'string') {
-        for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
+        if (value.includes('<?')) for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
       } else if (Array.isArray(value)) {
-        pending.push(...value);
+        for (const item of value) pending.push(item);
       } else if (value !== null && typeof value === 'object') {
-        pending.push(...Object.values(value));
+        for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) pending.push((value as { [key: string]: unknown })[key]);
       }
     }
     return [...found];
