@@ -160,9 +160,12 @@ export class ResourceModel {
   public readonly type: string;
   public readonly raw: Properties;
   public readonly metadata: Properties;
-  private readonly evaluated = new Map<string, Properties>();
-  private readonly memos = new Map<string, unknown>();
-  private readonly memosByAssignment = new Map<string, Map<string, unknown>>();
+  // Made on first use, the default assignment's apart: most resources are read under it alone.
+  private defaultProperties?: Properties;
+  private evaluated?: Map<string, Properties>;
+  private memos?: Map<string, unknown>;
+  private defaultMemos?: Map<string, unknown>;
+  private memosByAssignment?: Map<string, Map<string, unknown>>;
   private variantList?: readonly Variant[];
   private ownDimensionList?: Map<string, Dimension>;
 
@@ -185,17 +188,20 @@ export class ResourceModel {
 
   public propertiesUnder(assignment: Assignment): Properties {
     const key = assignmentKey(assignment);
-    let props = this.evaluated.get(key);
+    if (key === '' && this.defaultProperties) return this.defaultProperties;
+    let props = key === '' ? undefined : this.evaluated?.get(key);
     if (!props) {
       const e = this.stack.evaluate(this.raw, assignment);
       props = isRecord(e) ? e : {};
-      this.evaluated.set(key, props);
+      if (key === '') this.defaultProperties = props;
+      else (this.evaluated ??= new Map()).set(key, props);
     }
     return props;
   }
 
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
   public memo<T>(key: string, compute: () => T): T {
+    this.memos ??= new Map();
     return memoIn(this.memos, key, compute);
   }
 
@@ -204,6 +210,8 @@ export class ResourceModel {
    * under the same assignment share it, without building a combined key on every lookup.
    */
   public memosUnder(assignmentKeyOf: string): Map<string, unknown> {
+    if (assignmentKeyOf === '') return (this.defaultMemos ??= new Map());
+    this.memosByAssignment ??= new Map();
     let table = this.memosByAssignment.get(assignmentKeyOf);
     if (!table) {
       table = new Map();
@@ -223,6 +231,9 @@ export class ResourceModel {
   /** The assignments under which rules read this resource. */
   public variants(): readonly Variant[] {
     if (!this.variantList) {
+      // In an app whose templates declare neither conditions nor enumerable parameters (most CDK
+      // apps), nothing varies, whatever is linked to the resource.
+      if (!this.stack.app.mayVary) return (this.variantList = variantsOf([]));
       const dims = new Map(this.ownDimensions());
       for (const linked of this.stack.app.linkedResources(this)) for (const [k, d] of linked.ownDimensions()) dims.set(k, d);
       this.variantList = variantsOf([...dims.values()]);
@@ -254,6 +265,8 @@ export class AppModel {
   private readonly boundaryRefs = new Set<ResourceModel>();
   private readonly managedPolicyArnRefs = new Set<ResourceModel>();
   private readonly stacksByName = new Map<string, StackModel>();
+  /** Whether any template declares conditions or parameters with several allowed values. */
+  public readonly mayVary: boolean;
 
   constructor(inputs: readonly StackTemplateInput[]) {
     for (const input of inputs) {
@@ -262,6 +275,7 @@ export class AppModel {
       this.stacks.push(stack);
       this.stacksByName.set(input.name, stack);
     }
+    this.mayVary = this.stacks.some(s => s.mayVary);
     for (const stack of this.stacks) this.indexExports(stack);
     for (const stack of this.stacks) this.wireNestedParameters(stack);
     for (const resource of this.resources()) this.indexName(resource);

@@ -138,7 +138,7 @@ export abstract class IamGuardrailsPack extends NagPack {
       const owner = node ? awsCdkLibOwner(node) : undefined;
       if (owner && this.awsCdkLibReason) continue;
       const resource: PolicyViolatingResource = {
-        constructPath: node?.node.path ?? finding.resource.cdkPath,
+        constructPath: node ? constructs.pathOf(node) : finding.resource.cdkPath,
         resourceLogicalId: finding.resource.logicalId,
         templatePath: finding.resource.stack.input.templatePath,
         locations: ['Properties'],
@@ -250,12 +250,24 @@ function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, re
 function scanTree(root: IConstruct | undefined): { hasAcknowledgments: boolean; registeredPacks: ReadonlySet<IamGuardrailsPack> } {
   const registeredPacks = new Set<IamGuardrailsPack>();
   let hasAcknowledgments = false;
-  for (const construct of root?.node.findAll() ?? []) {
-    hasAcknowledgments ||= construct.node.metadata.some(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
-    if (!Stage.isStage(construct)) continue;
-    const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
-    for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) registeredPacks.add(plugin);
-  }
+  // A walk of its own rather than findAll: no list of every construct of a large app.
+  const visit = (construct: IConstruct): void => {
+    const node = construct.node;
+    if (!hasAcknowledgments) {
+      for (const entry of node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          hasAcknowledgments = true;
+          break;
+        }
+      }
+    }
+    if (Stage.isStage(construct)) {
+      const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
+      for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) registeredPacks.add(plugin);
+    }
+    for (const child of node.children) visit(child);
+  };
+  if (root) visit(root);
   return { hasAcknowledgments, registeredPacks };
 }
 
@@ -265,8 +277,15 @@ function scanTree(root: IConstruct | undefined): { hasAcknowledgments: boolean; 
  */
 class ConstructLocator {
   private byTemplate?: Map<string, CfnResource>;
+  /** The construct paths of constructs found by path, known without walking up their scopes. */
+  private readonly paths = new WeakMap<IConstruct, string>();
 
   constructor(private readonly root?: IConstruct) {}
+
+  /** A construct's path (`node.path`). */
+  public pathOf(construct: IConstruct): string {
+    return this.paths.get(construct) ?? construct.node.path;
+  }
 
 
   /** The construct at the path CDK recorded in the template, if path metadata is on. */
@@ -294,7 +313,10 @@ class ConstructLocator {
       current = current?.node.tryFindChild(id);
       if (!current) return undefined;
     }
-    return current && CfnResource.isCfnResource(current) ? current : undefined;
+    if (!current || !CfnResource.isCfnResource(current)) return undefined;
+    // node.path joins the ids from the root down, as followed here (the root of an app has none).
+    this.paths.set(current, rootPath ? `${rootPath}/${relative}` : relative);
+    return current;
   }
 
   private index(): Map<string, CfnResource> {
