@@ -200,9 +200,9 @@ export class ResourceModel {
   }
 
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
-  public memo<T>(key: string, compute: () => T): T {
+  public memo<T>(key: string, compute: (resource: ResourceModel) => T): T {
     this.memos ??= new Map();
-    return memoIn(this.memos, key, compute);
+    return memoIn(this.memos, key, compute, this);
   }
 
   /**
@@ -242,11 +242,14 @@ export class ResourceModel {
   }
 }
 
-/** `compute()` once per key of a memo table (a stored `undefined` counts as computed). */
-export function memoIn<T>(table: Map<string, unknown>, key: string, compute: () => T): T {
+/**
+ * `compute(argument)` once per key of a memo table (a stored `undefined` counts as computed). The
+ * argument lets hot callers pass a function of their module rather than a new closure per call.
+ */
+export function memoIn<T, A>(table: Map<string, unknown>, key: string, compute: (argument: A) => T, argument: A): T {
   const known = table.get(key);
   if (known !== undefined || table.has(key)) return known as T;
-  const value = compute();
+  const value = compute(argument);
   table.set(key, value);
   return value;
 }

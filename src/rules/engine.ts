@@ -59,8 +59,11 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
   const out: RuleFinding[] = [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
-    // Under the default assignment alone, a compliant or not applicable probe is the answer.
-    if (reuseProbe && !isReported(probe[i])) continue;
+    // Under the default assignment alone, the probe is the answer.
+    if (reuseProbe) {
+      if (isReported(probe[i])) reportOutcome(out, rule, resource, probe[i], byDefault, variants[0].label);
+      continue;
+    }
     // Finding -> the labels of the variants it appears in, and the first view that produced it.
     const seen = new Map<string | undefined, { labels: string[]; view: ResolvedResource }>();
     let failure: string | undefined;
@@ -93,6 +96,38 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
     }
   }
   return out;
+}
+
+/** The findings of a resource that varies by nothing: one outcome, without labels to collect. */
+function reportOutcome(out: RuleFinding[], rule: GuardrailsRule, resource: ResourceModel, outcome: Outcome, view: ResolvedResource,
+  label: string): void {
+  if (outcome instanceof Failure) {
+    out.push({
+      rule,
+      resource,
+      ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
+      level: rule.level,
+      message: `${rule.title} The rule could not evaluate this resource: ${outcome.error}`,
+    });
+    return;
+  }
+  const findings: ReadonlyArray<string | undefined> = Array.isArray(outcome) ? outcome : [undefined];
+  // Each finding once, as it first appears.
+  const seen = findings.length > 1 ? new Set<string | undefined>() : undefined;
+  for (const finding of findings) {
+    if (seen) {
+      if (seen.has(finding)) continue;
+      seen.add(finding);
+    }
+    out.push({
+      rule,
+      resource,
+      finding,
+      level: rule.level,
+      ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
+      message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, [label], 1)].join(' '),
+    });
+  }
 }
 
 /** Whether an outcome reports something: a finding, a non-compliant resource, or a failure. */

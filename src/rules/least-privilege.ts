@@ -12,14 +12,16 @@ import {
 /** Least-privilege findings of every identity policy a resource holds, once per resource and variant. */
 function leastPrivilegeOf(r: ResolvedResource): LeastPrivilegeFindings | undefined {
   if (!PRINCIPAL_TYPES.has(r.type) && !POLICY_TYPES.has(r.type)) return undefined;
-  return r.memo('least-privilege', () => {
-    if (PRINCIPAL_TYPES.has(r.type)) {
-      const parts = r.inlinePolicies().map(p => analyzeLeastPrivilege(p.document));
-      return merge(parts);
-    }
-    // A managed policy used only as a permissions boundary is a ceiling, not a grant.
-    return analyzeLeastPrivilege(r.document(), { boundaryOnly: r.isBoundaryOnly() });
-  });
+  return r.memo('least-privilege', computeLeastPrivilege);
+}
+
+function computeLeastPrivilege(r: ResolvedResource): LeastPrivilegeFindings {
+  if (PRINCIPAL_TYPES.has(r.type)) {
+    const parts = r.inlinePolicies().map(p => analyzeLeastPrivilege(p.document));
+    return merge(parts);
+  }
+  // A managed policy used only as a permissions boundary is a ceiling, not a grant.
+  return analyzeLeastPrivilege(r.document(), { boundaryOnly: r.isBoundaryOnly() });
 }
 
 function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings {
