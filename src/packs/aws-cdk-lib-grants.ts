@@ -32,7 +32,10 @@ const GENERATING_FQN = /^aws-cdk-lib\.pipelines\./;
  */
 export function awsCdkLibOwner(resource: IConstruct): AwsCdkLibOwner | undefined {
   const chain: { construct: IConstruct; fqn: string }[] = [];
-  for (let current = resource.node.scope; current && !Stack.isStack(current) && !Stage.isStage(current); current = current.node.scope) {
+  // Read once: aws-cdk-lib's index exports its classes through getters.
+  const stackClass = Stack;
+  const stageClass = Stage;
+  for (let current = resource.node.scope; current && !stackClass.isStack(current) && !stageClass.isStage(current); current = current.node.scope) {
     chain.push({ construct: current, fqn: fqnOf(current) });
   }
   for (const link of chain) {

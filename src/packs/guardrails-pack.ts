@@ -131,6 +131,8 @@ export abstract class IamGuardrailsPack extends NagPack {
     const registered = tree.registeredPacks;
     // One stat per template and report, not per finding.
     const templateVersions = new Map<string, number | undefined>();
+    // Read once: cdk-nag's index exports it through a getter.
+    const errorLevel = NagMessageLevel.ERROR;
     for (const finding of evaluateRules(model, this.rules)) {
       if (registered.has(this) && reportedByAnotherPack(finding, this, registered, templateVersions)) continue;
       const node = locate ? constructs.find(finding.resource) : constructs.findByPath(finding.resource);
@@ -144,7 +146,7 @@ export abstract class IamGuardrailsPack extends NagPack {
         locations: ['Properties'],
       };
       if (include && !include(resource)) continue;
-      const severity = finding.level === NagMessageLevel.ERROR ? 'error' : 'warning';
+      const severity = finding.level === errorLevel ? 'error' : 'warning';
       const note = owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '';
       const byRule = mapOf(grouped, severity === 'error' ? `E${finding.ruleId}` : `W${finding.ruleId}`);
       const byMessage = mapOf(byRule, note);
@@ -250,18 +252,21 @@ function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, re
 function scanTree(root: IConstruct | undefined): { hasAcknowledgments: boolean; registeredPacks: ReadonlySet<IamGuardrailsPack> } {
   const registeredPacks = new Set<IamGuardrailsPack>();
   let hasAcknowledgments = false;
-  // A walk of its own rather than findAll: no list of every construct of a large app.
+  // A walk of its own rather than findAll: no list of every construct of a large app. The classes
+  // are read once: aws-cdk-lib's index exports them through getters.
+  const stageClass = Stage;
+  const acknowledgedKey = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
   const visit = (construct: IConstruct): void => {
     const node = construct.node;
     if (!hasAcknowledgments) {
       for (const entry of node.metadata) {
-        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+        if (entry.type === acknowledgedKey) {
           hasAcknowledgments = true;
           break;
         }
       }
     }
-    if (Stage.isStage(construct)) {
+    if (stageClass.isStage(construct)) {
       const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
       for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) registeredPacks.add(plugin);
     }
@@ -279,6 +284,8 @@ class ConstructLocator {
   private byTemplate?: Map<string, CfnResource>;
   /** The construct paths of constructs found by path, known without walking up their scopes. */
   private readonly paths = new WeakMap<IConstruct, string>();
+  /** Read once: aws-cdk-lib's index exports its classes through getters. */
+  private readonly cfnResource = CfnResource;
 
   constructor(private readonly root?: IConstruct) {}
 
@@ -313,7 +320,7 @@ class ConstructLocator {
       current = current?.node.tryFindChild(id);
       if (!current) return undefined;
     }
-    if (!current || !CfnResource.isCfnResource(current)) return undefined;
+    if (!current || !this.cfnResource.isCfnResource(current)) return undefined;
     // node.path joins the ids from the root down, as followed here (the root of an app has none).
     this.paths.set(current, rootPath ? `${rootPath}/${relative}` : relative);
     return current;

@@ -22,6 +22,10 @@ export interface RuleFinding {
   readonly message: string;
 }
 
+// Read once: cdk-nag's index exports its enums through getters, and these are compared per rule and resource.
+const NOT_APPLICABLE = NagRuleCompliance.NOT_APPLICABLE;
+const NON_COMPLIANT = NagRuleCompliance.NON_COMPLIANT;
+
 const POLICY_FAMILIES = new Set([RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION]);
 
 /** Runs the rules over every resource of the model. */
@@ -50,7 +54,7 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
   let applicable = false;
   for (let i = 0; i < rules.length; i++) {
     probe[i] = checkSafely(rules[i], byDefault);
-    if (probe[i] !== NagRuleCompliance.NOT_APPLICABLE) applicable = true;
+    if (probe[i] !== NOT_APPLICABLE) applicable = true;
   }
   if (!applicable) return [];
   const variants = resource.variants();
@@ -72,7 +76,7 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
       const outcome = reuseProbe ? probe[i] : checkSafely(rule, view);
       const label = variants[v].label;
       if (outcome instanceof Failure) failure ??= outcome.error;
-      else if (outcome === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, label, view);
+      else if (outcome === NON_COMPLIANT) add(seen, undefined, label, view);
       else if (Array.isArray(outcome)) for (const finding of outcome) add(seen, finding, label, view);
     }
     if (failure !== undefined) {
@@ -132,7 +136,7 @@ function reportOutcome(out: RuleFinding[], rule: GuardrailsRule, resource: Resou
 
 /** Whether an outcome reports something: a finding, a non-compliant resource, or a failure. */
 function isReported(outcome: Outcome): boolean {
-  return outcome instanceof Failure || outcome === NagRuleCompliance.NON_COMPLIANT || Array.isArray(outcome);
+  return outcome instanceof Failure || outcome === NON_COMPLIANT || Array.isArray(outcome);
 }
 
 /** A rule's result, or the first line of what it threw: a rule that throws never stops the others. */

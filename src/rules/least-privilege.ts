@@ -9,6 +9,9 @@ import {
   analyzeLeastPrivilege, LeastPrivilegeFindings, LeastPrivilegeTopic, NO_LEAST_PRIVILEGE_FINDINGS, StatementFinding, statementFindings,
 } from '../policy/least-privilege';
 
+// Read once: cdk-nag's index exports its enums through getters.
+const NOT_APPLICABLE = NagRuleCompliance.NOT_APPLICABLE;
+
 /** Least-privilege findings of every identity policy a resource holds, once per resource and variant. */
 function leastPrivilegeOf(r: ResolvedResource): LeastPrivilegeFindings | undefined {
   if (!PRINCIPAL_TYPES.has(r.type) && !POLICY_TYPES.has(r.type)) return undefined;
@@ -37,7 +40,7 @@ function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings
 function lpCheck(pick: (f: LeastPrivilegeFindings) => readonly string[]): (r: ResolvedResource) => NagRuleResult {
   return r => {
     const findings = leastPrivilegeOf(r);
-    return findings ? findingsResult(pick(findings), true) : NagRuleCompliance.NOT_APPLICABLE;
+    return findings ? findingsResult(pick(findings), true) : NOT_APPLICABLE;
   };
 }
 
