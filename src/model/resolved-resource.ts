@@ -125,7 +125,8 @@ export class ResolvedResource {
           if (seen.has(policy)) continue;
           seen.add(policy);
           if (policy instanceof ResourceModel) {
-            out.push({ name: `${prefix}${policyName(this.view(policy))}`, document: this.view(policy).document(), resource: policy });
+            const view = this.view(policy);
+            out.push({ name: `${prefix}${policyName(view)}`, document: view.document(), resource: policy });
           } else {
             out.push({ name: `${prefix}AWS managed policy "${policy.name}"`, document: policy.document, awsManaged: policy });
           }
@@ -311,8 +312,9 @@ export function isServiceRolePolicy(policy: AwsManagedPolicy | undefined): boole
 /** `policy "Name"`: its PolicyName or ManagedPolicyName when literal, else its logical id. */
 export function policyName(policy: ResolvedResource): string {
   const props = policy.properties;
-  const name = [props.PolicyName, props.ManagedPolicyName].find(n => typeof n === 'string' && !n.includes('<'));
-  return `policy "${typeof name === 'string' ? name : policy.logicalId}"`;
+  const literal = (n: unknown): n is string => typeof n === 'string' && !n.includes('<');
+  const name = literal(props.PolicyName) ? props.PolicyName : literal(props.ManagedPolicyName) ? props.ManagedPolicyName : policy.logicalId;
+  return `policy "${name}"`;
 }
 
 const DOCUMENTS = new Map<string, PolicyDocument>();
