@@ -112,7 +112,8 @@ export class StackModel implements TemplateScope {
     this.mayVary = (isRecord(template.Conditions) && Object.keys(template.Conditions).length > 0)
       || Object.values(this.parameters).some(p => isRecord(p) && Array.isArray(p.AllowedValues) && p.AllowedValues.length > 1);
     const resources = isRecord(template.Resources) ? template.Resources : {};
-    for (const [logicalId, resource] of Object.entries(resources)) {
+    for (const logicalId of Object.keys(resources)) {
+      const resource = resources[logicalId];
       if (isRecord(resource) && typeof resource.Type === 'string') this.resources.set(logicalId, new ResourceModel(this, logicalId, resource));
     }
   }
@@ -559,6 +560,8 @@ function limitDepth(value: unknown, depth: number): unknown {
 
 /** How a non-string value was written, for messages; never throws. */
 function textOf(value: unknown): string {
+  // What most principals' missing boundary is: nothing (JSON.stringify's undefined).
+  if (value === undefined) return '';
   try {
     return JSON.stringify(value) ?? '';
   } catch {
