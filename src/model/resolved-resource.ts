@@ -182,6 +182,8 @@ export class ResolvedResource {
       ];
       const out: AwsManagedPolicyReference[] = [];
       for (const { property, value, boundary } of candidates) {
+        // Only an ARN in the `aws` account's policy/ namespace names one (most values are references).
+        if (typeof value !== 'string' || !value.includes(':iam::aws:policy/')) continue;
         const written = this.target(value, IAM_TYPES.managedPolicy).awsManagedPolicy;
         // A name with a placeholder (`policy/<Name>`) is not known before deployment.
         if (written === undefined || written.includes('<')) continue;

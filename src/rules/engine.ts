@@ -6,7 +6,7 @@
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
-import { AppModel, POLICY_TYPES, ResourceModel } from '../model/app-model';
+import { AppModel, memoIn, POLICY_TYPES, ResourceModel } from '../model/app-model';
 import { assignmentKey, DEFAULT_ASSIGNMENT } from '../model/intrinsics';
 import { ResolvedResource } from '../model/resolved-resource';
 
@@ -170,22 +170,27 @@ function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string 
 }
 
 /** The values of a resource nobody knows before deployment (`<?Parameter:Name>`), at most a few. */
-function unknownValuesOf(resource: ResourceModel): string[] {
-  return resource.memo('unknown-values', () => {
-    const found = new Set<string>();
-    const pending: unknown[] = [resource.propertiesUnder(DEFAULT_ASSIGNMENT)];
-    while (pending.length > 0 && found.size < 10) {
-      const value = pending.pop();
-      if (typeof value === 'string') {
-        if (value.includes('<?')) for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
-      } else if (Array.isArray(value)) {
-        for (const item of value) pending.push(item);
-      } else if (value !== null && typeof value === 'object') {
-        for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) pending.push((value as { [key: string]: unknown })[key]);
-      }
+function unknownValuesOf(resource: ResourceModel): readonly string[] {
+  // In the default assignment's table, which the rules' views of the resource made already.
+  return memoIn(resource.memosUnder(assignmentKey(DEFAULT_ASSIGNMENT)), 'engine:unknown-values', findUnknownValues, resource);
+}
+
+const NO_UNKNOWN_VALUES: readonly string[] = Object.freeze([]);
+
+function findUnknownValues(resource: ResourceModel): readonly string[] {
+  const found = new Set<string>();
+  const pending: unknown[] = [resource.propertiesUnder(DEFAULT_ASSIGNMENT)];
+  while (pending.length > 0 && found.size < 10) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('<?')) for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) pending.push((value as { [key: string]: unknown })[key]);
     }
-    return [...found];
-  });
+  }
+  return found.size === 0 ? NO_UNKNOWN_VALUES : [...found];
 }
 
 function add(seen: Map<string | undefined, { labels: string[]; view: ResolvedResource }>, finding: string | undefined,
