@@ -120,9 +120,9 @@ export abstract class IamGuardrailsPack extends NagPack {
   private reportOn(model: AppModel, root: IConstruct | undefined, include?: (r: PolicyViolatingResource) => boolean): PolicyValidationPluginReport {
     const constructs = new ConstructLocator(root);
     const violations: Array<PolicyViolation & { violatingResources: PolicyViolatingResource[] }> = [];
-    // Rule id and severity -> what the description adds to the message -> message -> violation:
+    // Severity -> rule id -> what the description adds to the message -> message -> violation:
     // findings are grouped by description without building it for each.
-    const grouped = new Map<string, Map<string, Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>>>();
+    const grouped = new Map<string, Map<string, Map<string, Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>>>>();
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
     const tree = scanTree(root);
@@ -148,7 +148,7 @@ export abstract class IamGuardrailsPack extends NagPack {
       if (include && !include(resource)) continue;
       const severity = finding.level === errorLevel ? 'error' : 'warning';
       const note = owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '';
-      const byRule = mapOf(grouped, severity === 'error' ? `E${finding.ruleId}` : `W${finding.ruleId}`);
+      const byRule = mapOf(mapOf(grouped, severity), finding.ruleId);
       const byMessage = mapOf(byRule, note);
       const existing = byMessage.get(finding.message);
       if (existing) {

@@ -83,7 +83,7 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
       out.push({
         rule,
         resource,
-        ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
+        ruleId: ruleIdOf(rule),
         level: rule.level,
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
@@ -94,7 +94,7 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
         resource,
         finding,
         level: rule.level,
-        ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
+        ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
         message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
       });
     }
@@ -109,7 +109,7 @@ function reportOutcome(out: RuleFinding[], rule: GuardrailsRule, resource: Resou
     out.push({
       rule,
       resource,
-      ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
+      ruleId: ruleIdOf(rule),
       level: rule.level,
       message: `${rule.title} The rule could not evaluate this resource: ${outcome.error}`,
     });
@@ -128,10 +128,25 @@ function reportOutcome(out: RuleFinding[], rule: GuardrailsRule, resource: Resou
       resource,
       finding,
       level: rule.level,
-      ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
+      ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
       message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, [label], 1)].join(' '),
     });
   }
+}
+
+const RULE_IDS = new Map<string, string>();
+
+/**
+ * `IamBestPractices-<id>`, one string per rule id: a whole-resource finding (ID6 on thousands of
+ * roles) is then keyed and grouped by a string whose hash is already known.
+ */
+function ruleIdOf(rule: GuardrailsRule): string {
+  let ruleId = RULE_IDS.get(rule.id);
+  if (ruleId === undefined) {
+    ruleId = `${RULE_ID_PREFIX}-${rule.id}`;
+    RULE_IDS.set(rule.id, ruleId);
+  }
+  return ruleId;
 }
 
 /** Whether an outcome reports something: a finding, a non-compliant resource, or a failure. */
