@@ -333,6 +333,14 @@ export function sharedDocument(raw: unknown): PolicyDocument {
   // before its content is.
   const byObject = typeof raw === 'object' && raw !== null ? DOCUMENTS_BY_OBJECT.get(raw) : undefined;
   if (byObject) return byObject;
+  // Then the documents read last: roles follow one another with the same trust policy and grants,
+  // and comparing two documents costs less than writing and hashing one.
+  for (const recent of RECENT_DOCUMENTS) {
+    if (sameJson(raw, recent.raw, 0)) {
+      if (typeof raw === 'object' && raw !== null) DOCUMENTS_BY_OBJECT.set(raw, recent.doc);
+      return recent.doc;
+    }
+  }
   let key: string;
   try {
     key = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '';
@@ -345,8 +353,38 @@ export function sharedDocument(raw: unknown): PolicyDocument {
     doc = normalizePolicyDocument(raw);
     DOCUMENTS.set(key, doc);
   }
-  if (typeof raw === 'object' && raw !== null) DOCUMENTS_BY_OBJECT.set(raw, doc);
+  if (typeof raw === 'object' && raw !== null) {
+    DOCUMENTS_BY_OBJECT.set(raw, doc);
+    RECENT_DOCUMENTS.unshift({ raw, doc });
+    if (RECENT_DOCUMENTS.length > MAX_RECENT_DOCUMENTS) RECENT_DOCUMENTS.pop();
+  }
   return doc;
+}
+
+const RECENT_DOCUMENTS: Array<{ readonly raw: object; readonly doc: PolicyDocument }> = [];
+const MAX_RECENT_DOCUMENTS = 4;
+
+/**
+ * Whether two JSON values are written alike by JSON.stringify: same keys in the same order, same
+ * values. Anything but plain JSON (or too deep) counts as different, and is keyed by its text.
+ */
+function sameJson(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return typeof a !== 'number' || Number.isFinite(a);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 64) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i];
+    if (key !== keysB[i] || !sameJson((a as { [key: string]: unknown })[key], (b as { [key: string]: unknown })[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** Every resource of the model under each of its variants. */
