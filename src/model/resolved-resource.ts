@@ -321,7 +321,6 @@ export function policyName(policy: ResolvedResource): string {
 
 const DOCUMENTS = new Map<string, PolicyDocument>();
 const MAX_CACHED_DOCUMENTS = 10_000;
-const DOCUMENTS_BY_OBJECT = new WeakMap<object, PolicyDocument>();
 
 /**
  * The normalized document of an evaluated policy, one object per content: apps repeat the same
@@ -329,17 +328,11 @@ const DOCUMENTS_BY_OBJECT = new WeakMap<object, PolicyDocument>();
  * analyses memoize by document object.
  */
 export function sharedDocument(raw: unknown): PolicyDocument {
-  // Several rules read the same evaluated value (a role's trust policy): its object is the key
-  // before its content is.
-  const byObject = typeof raw === 'object' && raw !== null ? DOCUMENTS_BY_OBJECT.get(raw) : undefined;
-  if (byObject) return byObject;
-  // Then the documents read last: roles follow one another with the same trust policy and grants,
-  // and comparing two documents costs less than writing and hashing one.
+  // First the documents read last: several rules read the same evaluated value (a role's trust
+  // policy), roles follow one another with the same trust policy and grants, and comparing two
+  // documents costs less than writing and hashing one.
   for (const recent of RECENT_DOCUMENTS) {
-    if (sameJson(raw, recent.raw, 0)) {
-      if (typeof raw === 'object' && raw !== null) DOCUMENTS_BY_OBJECT.set(raw, recent.doc);
-      return recent.doc;
-    }
+    if (sameJson(raw, recent.raw, 0)) return recent.doc;
   }
   let key: string;
   try {
@@ -354,7 +347,6 @@ export function sharedDocument(raw: unknown): PolicyDocument {
     DOCUMENTS.set(key, doc);
   }
   if (typeof raw === 'object' && raw !== null) {
-    DOCUMENTS_BY_OBJECT.set(raw, doc);
     RECENT_DOCUMENTS.unshift({ raw, doc });
     if (RECENT_DOCUMENTS.length > MAX_RECENT_DOCUMENTS) RECENT_DOCUMENTS.pop();
   }
