@@ -112,7 +112,8 @@ export class StackModel implements TemplateScope {
     this.mayVary = (isRecord(template.Conditions) && Object.keys(template.Conditions).length > 0)
       || Object.values(this.parameters).some(p => isRecord(p) && Array.isArray(p.AllowedValues) && p.AllowedValues.length > 1);
     const resources = isRecord(template.Resources) ? template.Resources : {};
-    for (const [logicalId, resource] of Object.entries(resources)) {
+    for (const logicalId of Object.keys(resources)) {
+      const resource = resources[logicalId];
       if (isRecord(resource) && typeof resource.Type === 'string') this.resources.set(logicalId, new ResourceModel(this, logicalId, resource));
     }
   }
@@ -160,8 +161,12 @@ export class ResourceModel {
   public readonly type: string;
   public readonly raw: Properties;
   public readonly metadata: Properties;
-  private readonly evaluated = new Map<string, Properties>();
-  private readonly memos = new Map<string, unknown>();
+  // Made on first use, the default assignment's apart: most resources are read under it alone.
+  private defaultProperties?: Properties;
+  private evaluated?: Map<string, Properties>;
+  private memos?: Map<string, unknown>;
+  private defaultMemos?: Map<string, unknown>;
+  private memosByAssignment?: Map<string, Map<string, unknown>>;
   private variantList?: readonly Variant[];
   private ownDimensionList?: Map<string, Dimension>;
 
@@ -184,21 +189,36 @@ export class ResourceModel {
 
   public propertiesUnder(assignment: Assignment): Properties {
     const key = assignmentKey(assignment);
-    let props = this.evaluated.get(key);
+    if (key === '' && this.defaultProperties) return this.defaultProperties;
+    let props = key === '' ? undefined : this.evaluated?.get(key);
     if (!props) {
       const e = this.stack.evaluate(this.raw, assignment);
       props = isRecord(e) ? e : {};
-      this.evaluated.set(key, props);
+      if (key === '') this.defaultProperties = props;
+      else (this.evaluated ??= new Map()).set(key, props);
     }
     return props;
   }
 
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
-  public memo<T>(key: string, compute: () => T): T {
-    if (this.memos.has(key)) return this.memos.get(key) as T;
-    const value = compute();
-    this.memos.set(key, value);
-    return value;
+  public memo<T>(key: string, compute: (resource: ResourceModel) => T): T {
+    this.memos ??= new Map();
+    return memoIn(this.memos, key, compute, this);
+  }
+
+  /**
+   * The memo table of this resource under one assignment (by its key): views of the resource
+   * under the same assignment share it, without building a combined key on every lookup.
+   */
+  public memosUnder(assignmentKeyOf: string): Map<string, unknown> {
+    if (assignmentKeyOf === '') return (this.defaultMemos ??= new Map());
+    this.memosByAssignment ??= new Map();
+    let table = this.memosByAssignment.get(assignmentKeyOf);
+    if (!table) {
+      table = new Map();
+      this.memosByAssignment.set(assignmentKeyOf, table);
+    }
+    return table;
   }
 
   /** The conditions and enumerable parameters the resource's own properties depend on. */
@@ -212,12 +232,27 @@ export class ResourceModel {
   /** The assignments under which rules read this resource. */
   public variants(): readonly Variant[] {
     if (!this.variantList) {
+      // In an app whose templates declare neither conditions nor enumerable parameters (most CDK
+      // apps), nothing varies, whatever is linked to the resource.
+      if (!this.stack.app.mayVary) return (this.variantList = variantsOf([]));
       const dims = new Map(this.ownDimensions());
       for (const linked of this.stack.app.linkedResources(this)) for (const [k, d] of linked.ownDimensions()) dims.set(k, d);
       this.variantList = variantsOf([...dims.values()]);
     }
     return this.variantList;
   }
+}
+
+/**
+ * `compute(argument)` once per key of a memo table (a stored `undefined` counts as computed). The
+ * argument lets hot callers pass a function of their module rather than a new closure per call.
+ */
+export function memoIn<T, A>(table: Map<string, unknown>, key: string, compute: (argument: A) => T, argument: A): T {
+  const known = table.get(key);
+  if (known !== undefined || table.has(key)) return known as T;
+  const value = compute(argument);
+  table.set(key, value);
+  return value;
 }
 
 /** The whole app. */
@@ -234,6 +269,8 @@ export class AppModel {
   private readonly boundaryRefs = new Set<ResourceModel>();
   private readonly managedPolicyArnRefs = new Set<ResourceModel>();
   private readonly stacksByName = new Map<string, StackModel>();
+  /** Whether any template declares conditions or parameters with several allowed values. */
+  public readonly mayVary: boolean;
 
   constructor(inputs: readonly StackTemplateInput[]) {
     for (const input of inputs) {
@@ -242,6 +279,7 @@ export class AppModel {
       this.stacks.push(stack);
       this.stacksByName.set(input.name, stack);
     }
+    this.mayVary = this.stacks.some(s => s.mayVary);
     for (const stack of this.stacks) this.indexExports(stack);
     for (const stack of this.stacks) this.wireNestedParameters(stack);
     for (const resource of this.resources()) this.indexName(resource);
@@ -522,6 +560,8 @@ function limitDepth(value: unknown, depth: number): unknown {
 
 /** How a non-string value was written, for messages; never throws. */
 function textOf(value: unknown): string {
+  // What most principals' missing boundary is: nothing (JSON.stringify's undefined).
+  if (value === undefined) return '';
   try {
     return JSON.stringify(value) ?? '';
   } catch {

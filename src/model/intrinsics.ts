@@ -140,6 +140,8 @@ export interface Variant {
  * which each branch of each dimension is taken at least once.
  */
 export function variantsOf(dimensions: readonly Dimension[]): Variant[] {
+  // What nearly every resource varies by: nothing. One list, shared (Variants are read only).
+  if (dimensions.length === 0) return NO_VARIATION as Variant[];
   const choices = dimensions.map(d => (d.kind === 'condition' ? [true, false] : d.values ?? []) as Array<boolean | string>);
   const total = choices.reduce((n, c) => n * Math.max(1, c.length), 1);
   const picks: number[][] = [];
@@ -175,6 +177,9 @@ export function variantsOf(dimensions: readonly Dimension[]): Variant[] {
     return { assignment: { conditions, parameters }, label: label.join(', ') };
   });
 }
+
+/** The variants of a resource that varies by nothing: the default assignment, without a label. */
+const NO_VARIATION: readonly Variant[] = Object.freeze([Object.freeze({ assignment: DEFAULT_ASSIGNMENT, label: '' })]);
 
 /** A stable key of an assignment, for caches. */
 export function assignmentKey(assignment: Assignment): string {

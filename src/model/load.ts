@@ -81,7 +81,8 @@ function addNestedStacks(
   const resources = isRecord(parent.template) && isRecord(parent.template.Resources) ? parent.template.Resources : {};
   if (!parent.templatePath || depth > 16) return;
   const dir = path.dirname(parent.templatePath);
-  for (const [logicalId, resource] of Object.entries(resources)) {
+  for (const logicalId of Object.keys(resources)) {
+    const resource = resources[logicalId];
     if (!isRecord(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const file = nestedTemplateFile(resource, dir, assetIndex);
     if (!file || seen.has(file)) continue;

@@ -4,7 +4,7 @@
  * the same assignment.
  */
 import {
-  AppModel, asList, boundaryValue, IAM_TYPES, isRecord, managedPolicyValues, PRINCIPAL_TYPES, Properties, ResourceModel, Target,
+  AppModel, asList, boundaryValue, IAM_TYPES, isRecord, managedPolicyValues, memoIn, PRINCIPAL_TYPES, Properties, ResourceModel, Target,
 } from './app-model';
 import { Assignment, assignmentKey } from './intrinsics';
 import { normalizePolicyDocument, PolicyDocument } from '../policy/document';
@@ -39,6 +39,7 @@ export interface AwsManagedPolicyReference {
 
 export class ResolvedResource {
   private readonly key: string;
+  private memos?: Map<string, unknown>;
 
   constructor(public readonly resource: ResourceModel, public readonly assignment: Assignment, public readonly label = '') {
     this.key = assignmentKey(assignment);
@@ -72,9 +73,13 @@ export class ResolvedResource {
     return account && /^\d{12}$/.test(account) ? account : undefined;
   }
 
-  /** Computes once per resource and assignment, shared by every rule. */
-  public memo<T>(key: string, compute: () => T): T {
-    return this.resource.memo(`${key}#${this.key}`, compute);
+  /**
+   * Computes once per resource and assignment, shared by every rule. `compute` gets this view,
+   * so that a hot caller can pass a function of its module instead of a closure made per call.
+   */
+  public memo<T>(key: string, compute: (resource: ResolvedResource) => T): T {
+    this.memos ??= this.resource.memosUnder(this.key);
+    return memoIn(this.memos, key, compute, this);
   }
 
   /** The normalized document of a policy resource (Policy, ManagedPolicy, *Policy). */
@@ -120,7 +125,8 @@ export class ResolvedResource {
           if (seen.has(policy)) continue;
           seen.add(policy);
           if (policy instanceof ResourceModel) {
-            out.push({ name: `${prefix}${policyName(this.view(policy))}`, document: this.view(policy).document(), resource: policy });
+            const view = this.view(policy);
+            out.push({ name: `${prefix}${policyName(view)}`, document: view.document(), resource: policy });
           } else {
             out.push({ name: `${prefix}AWS managed policy "${policy.name}"`, document: policy.document, awsManaged: policy });
           }
@@ -176,6 +182,8 @@ export class ResolvedResource {
       ];
       const out: AwsManagedPolicyReference[] = [];
       for (const { property, value, boundary } of candidates) {
+        // Only an ARN in the `aws` account's policy/ namespace names one (most values are references).
+        if (typeof value !== 'string' || !value.includes(':iam::aws:policy/')) continue;
         const written = this.target(value, IAM_TYPES.managedPolicy).awsManagedPolicy;
         // A name with a placeholder (`policy/<Name>`) is not known before deployment.
         if (written === undefined || written.includes('<')) continue;
@@ -306,8 +314,9 @@ export function isServiceRolePolicy(policy: AwsManagedPolicy | undefined): boole
 /** `policy "Name"`: its PolicyName or ManagedPolicyName when literal, else its logical id. */
 export function policyName(policy: ResolvedResource): string {
   const props = policy.properties;
-  const name = [props.PolicyName, props.ManagedPolicyName].find(n => typeof n === 'string' && !n.includes('<'));
-  return `policy "${typeof name === 'string' ? name : policy.logicalId}"`;
+  const literal = (n: unknown): n is string => typeof n === 'string' && !n.includes('<');
+  const name = literal(props.PolicyName) ? props.PolicyName : literal(props.ManagedPolicyName) ? props.ManagedPolicyName : policy.logicalId;
+  return `policy "${name}"`;
 }
 
 const DOCUMENTS = new Map<string, PolicyDocument>();
@@ -319,6 +328,12 @@ const MAX_CACHED_DOCUMENTS = 10_000;
  * analyses memoize by document object.
  */
 export function sharedDocument(raw: unknown): PolicyDocument {
+  // First the documents read last: several rules read the same evaluated value (a role's trust
+  // policy), roles follow one another with the same trust policy and grants, and comparing two
+  // documents costs less than writing and hashing one.
+  for (const recent of RECENT_DOCUMENTS) {
+    if (sameJson(raw, recent.raw, 0)) return recent.doc;
+  }
   let key: string;
   try {
     key = typeof raw === 'string' ? raw : JSON.stringify(raw) ?? '';
@@ -331,7 +346,37 @@ export function sharedDocument(raw: unknown): PolicyDocument {
     doc = normalizePolicyDocument(raw);
     DOCUMENTS.set(key, doc);
   }
+  if (typeof raw === 'object' && raw !== null) {
+    RECENT_DOCUMENTS.unshift({ raw, doc });
+    if (RECENT_DOCUMENTS.length > MAX_RECENT_DOCUMENTS) RECENT_DOCUMENTS.pop();
+  }
   return doc;
+}
+
+const RECENT_DOCUMENTS: Array<{ readonly raw: object; readonly doc: PolicyDocument }> = [];
+const MAX_RECENT_DOCUMENTS = 4;
+
+/**
+ * Whether two JSON values are written alike by JSON.stringify: same keys in the same order, same
+ * values. Anything but plain JSON (or too deep) counts as different, and is keyed by its text.
+ */
+function sameJson(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return typeof a !== 'number' || Number.isFinite(a);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 64) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i], depth + 1)) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i];
+    if (key !== keysB[i] || !sameJson((a as { [key: string]: unknown })[key], (b as { [key: string]: unknown })[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** Every resource of the model under each of its variants. */

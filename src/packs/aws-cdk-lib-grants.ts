@@ -32,21 +32,32 @@ const GENERATING_FQN = /^aws-cdk-lib\.pipelines\./;
  */
 export function awsCdkLibOwner(resource: IConstruct): AwsCdkLibOwner | undefined {
   const chain: { construct: IConstruct; fqn: string }[] = [];
-  for (let current = resource.node.scope; current && !Stack.isStack(current) && !Stage.isStage(current); current = current.node.scope) {
+  // Read once: aws-cdk-lib's index exports its classes through getters.
+  const stackClass = Stack;
+  const stageClass = Stage;
+  for (let current = resource.node.scope; current && !stackClass.isStack(current) && !stageClass.isStage(current); current = current.node.scope) {
     chain.push({ construct: current, fqn: fqnOf(current) });
   }
   for (const link of chain) {
     if (SINGLETON_ID.test(link.construct.node.id) || PROVIDER_FQN.test(link.fqn)) return link;
   }
-  const outermost = [...chain].reverse().find(link => link.fqn.startsWith('aws-cdk-lib.') && !link.fqn.startsWith('aws-cdk-lib.aws_iam.'));
+  // The outermost aws-cdk-lib construct (not aws_iam's) of the chain, and how many there are.
+  let outermost: { construct: IConstruct; fqn: string } | undefined;
+  let outermostIndex = -1;
+  let libraryConstructs = 0;
+  chain.forEach((link, index) => {
+    if (!link.fqn.startsWith('aws-cdk-lib.') || link.fqn.startsWith('aws-cdk-lib.aws_iam.')) return;
+    outermost = link;
+    outermostIndex = index;
+    libraryConstructs++;
+  });
   if (!outermost) return undefined;
   if (GENERATING_FQN.test(outermost.fqn)) return outermost;
-  const libraryConstructs = chain.filter(link => link.fqn.startsWith('aws-cdk-lib.') && !link.fqn.startsWith('aws-cdk-lib.aws_iam.'));
-  if (libraryConstructs.length >= 2) return outermost;
+  if (libraryConstructs >= 2) return outermost;
   // A plain scope between the resource and the library construct was made by the library (a
   // pipeline's stage and action scopes): apps add their own constructs beside L2s, not inside them.
-  const inside = chain.slice(0, chain.indexOf(outermost));
-  return inside.some(link => link.fqn === 'constructs.Construct') ? outermost : undefined;
+  for (let i = 0; i < outermostIndex; i++) if (chain[i].fqn === 'constructs.Construct') return outermost;
+  return undefined;
 }
 
 function fqnOf(construct: IConstruct): string {

@@ -119,7 +119,10 @@ export abstract class IamGuardrailsPack extends NagPack {
 
   private reportOn(model: AppModel, root: IConstruct | undefined, include?: (r: PolicyViolatingResource) => boolean): PolicyValidationPluginReport {
     const constructs = new ConstructLocator(root);
-    const grouped = new Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>();
+    const violations: Array<PolicyViolation & { violatingResources: PolicyViolatingResource[] }> = [];
+    // Severity -> rule id -> what the description adds to the message -> message -> violation:
+    // findings are grouped by description without building it for each.
+    const grouped = new Map<string, Map<string, Map<string, Map<string, PolicyViolation & { violatingResources: PolicyViolatingResource[] }>>>>();
     // Locating a resource's construct costs a walk of the tree; it is needed only to read
     // acknowledgments (and to filter by scope). Without it, CDK infers the construct path itself.
     const tree = scanTree(root);
@@ -128,6 +131,8 @@ export abstract class IamGuardrailsPack extends NagPack {
     const registered = tree.registeredPacks;
     // One stat per template and report, not per finding.
     const templateVersions = new Map<string, number | undefined>();
+    // Read once: cdk-nag's index exports it through a getter.
+    const errorLevel = NagMessageLevel.ERROR;
     for (const finding of evaluateRules(model, this.rules)) {
       if (registered.has(this) && reportedByAnotherPack(finding, this, registered, templateVersions)) continue;
       const node = locate ? constructs.find(finding.resource) : constructs.findByPath(finding.resource);
@@ -135,20 +140,25 @@ export abstract class IamGuardrailsPack extends NagPack {
       const owner = node ? awsCdkLibOwner(node) : undefined;
       if (owner && this.awsCdkLibReason) continue;
       const resource: PolicyViolatingResource = {
-        constructPath: node?.node.path ?? finding.resource.cdkPath,
+        constructPath: node ? constructs.pathOf(node) : finding.resource.cdkPath,
         resourceLogicalId: finding.resource.logicalId,
         templatePath: finding.resource.stack.input.templatePath,
         locations: ['Properties'],
       };
       if (include && !include(resource)) continue;
-      const severity = finding.level === NagMessageLevel.ERROR ? 'error' : 'warning';
-      const description = this.describe(finding) + (owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '');
-      const key = `${finding.ruleId}\u0000${severity}\u0000${description}`;
-      const existing = grouped.get(key);
-      if (existing) existing.violatingResources.push(resource);
-      else grouped.set(key, { ruleName: finding.ruleId, description, severity, violatingResources: [resource] });
+      const severity = finding.level === errorLevel ? 'error' : 'warning';
+      const note = owner && node ? awsCdkLibNote(owner, node, finding.ruleId) : '';
+      const byRule = mapOf(mapOf(grouped, severity), finding.ruleId);
+      const byMessage = mapOf(byRule, note);
+      const existing = byMessage.get(finding.message);
+      if (existing) {
+        existing.violatingResources.push(resource);
+      } else {
+        const violation = { ruleName: finding.ruleId, description: this.describe(finding) + note, severity, violatingResources: [resource] };
+        byMessage.set(finding.message, violation);
+        violations.push(violation);
+      }
     }
-    const violations = [...grouped.values()];
     return { success: violations.every(v => v.severity !== 'error'), violations };
   }
 
@@ -177,6 +187,16 @@ export abstract class IamGuardrailsPack extends NagPack {
     }
     return false;
   }
+}
+
+/** The map under a key of a map of maps, made on first use. */
+function mapOf<K, V>(maps: Map<string, Map<K, V>>, key: string): Map<K, V> {
+  let map = maps.get(key);
+  if (!map) {
+    map = new Map();
+    maps.set(key, map);
+  }
+  return map;
 }
 
 /** Whose grant it is, and the acknowledgment to paste. */
@@ -232,12 +252,27 @@ function reportedByAnotherPack(finding: RuleFinding, pack: IamGuardrailsPack, re
 function scanTree(root: IConstruct | undefined): { hasAcknowledgments: boolean; registeredPacks: ReadonlySet<IamGuardrailsPack> } {
   const registeredPacks = new Set<IamGuardrailsPack>();
   let hasAcknowledgments = false;
-  for (const construct of root?.node.findAll() ?? []) {
-    hasAcknowledgments ||= construct.node.metadata.some(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
-    if (!Stage.isStage(construct)) continue;
-    const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
-    for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) registeredPacks.add(plugin);
-  }
+  // A walk of its own rather than findAll: no list of every construct of a large app. The classes
+  // are read once: aws-cdk-lib's index exports them through getters.
+  const stageClass = Stage;
+  const acknowledgedKey = Validations.ACKNOWLEDGED_RULES_METADATA_KEY;
+  const visit = (construct: IConstruct): void => {
+    const node = construct.node;
+    if (!hasAcknowledgments) {
+      for (const entry of node.metadata) {
+        if (entry.type === acknowledgedKey) {
+          hasAcknowledgments = true;
+          break;
+        }
+      }
+    }
+    if (stageClass.isStage(construct)) {
+      const plugins = (construct as unknown as { _validationPlugins?: unknown[] })._validationPlugins ?? [];
+      for (const plugin of plugins) if (plugin instanceof IamGuardrailsPack) registeredPacks.add(plugin);
+    }
+    for (const child of node.children) visit(child);
+  };
+  if (root) visit(root);
   return { hasAcknowledgments, registeredPacks };
 }
 
@@ -247,8 +282,17 @@ function scanTree(root: IConstruct | undefined): { hasAcknowledgments: boolean; 
  */
 class ConstructLocator {
   private byTemplate?: Map<string, CfnResource>;
+  /** The construct paths of constructs found by path, known without walking up their scopes. */
+  private readonly paths = new WeakMap<IConstruct, string>();
+  /** Read once: aws-cdk-lib's index exports its classes through getters. */
+  private readonly cfnResource = CfnResource;
 
   constructor(private readonly root?: IConstruct) {}
+
+  /** A construct's path (`node.path`). */
+  public pathOf(construct: IConstruct): string {
+    return this.paths.get(construct) ?? construct.node.path;
+  }
 
 
   /** The construct at the path CDK recorded in the template, if path metadata is on. */
@@ -276,7 +320,10 @@ class ConstructLocator {
       current = current?.node.tryFindChild(id);
       if (!current) return undefined;
     }
-    return current && CfnResource.isCfnResource(current) ? current : undefined;
+    if (!current || !this.cfnResource.isCfnResource(current)) return undefined;
+    // node.path joins the ids from the root down, as followed here (the root of an app has none).
+    this.paths.set(current, rootPath ? `${rootPath}/${relative}` : relative);
+    return current;
   }
 
   private index(): Map<string, CfnResource> {

@@ -6,7 +6,7 @@
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
-import { AppModel, POLICY_TYPES, ResourceModel } from '../model/app-model';
+import { AppModel, memoIn, POLICY_TYPES, ResourceModel } from '../model/app-model';
 import { assignmentKey, DEFAULT_ASSIGNMENT } from '../model/intrinsics';
 import { ResolvedResource } from '../model/resolved-resource';
 
@@ -22,42 +22,68 @@ export interface RuleFinding {
   readonly message: string;
 }
 
+// Read once: cdk-nag's index exports its enums through getters, and these are compared per rule and resource.
+const NOT_APPLICABLE = NagRuleCompliance.NOT_APPLICABLE;
+const NON_COMPLIANT = NagRuleCompliance.NON_COMPLIANT;
+
 const POLICY_FAMILIES = new Set([RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION]);
 
 /** Runs the rules over every resource of the model. */
 export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const resource of model.resources()) out.push(...evaluateResource(resource, rules));
+  for (const resource of model.resources()) {
+    const found = evaluateResource(resource, rules);
+    for (const finding of found) out.push(finding);
+  }
   return out;
 }
+
+/** What a rule threw, in place of its result. */
+class Failure {
+  constructor(public readonly error: string) {}
+}
+
+type Outcome = NagRuleResult | Failure;
 
 /** Runs the rules over one resource, under each of its variants. */
 export function evaluateResource(resource: ResourceModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
   // Most resources of an app are not IAM: ask every rule once, under the default assignment,
   // before looking for the conditions and parameters the resource varies by.
   const byDefault = new ResolvedResource(resource, DEFAULT_ASSIGNMENT);
-  const probe = rules.map(rule => checkSafely(rule, byDefault));
-  if (probe.every(r => r.result === NagRuleCompliance.NOT_APPLICABLE)) return [];
+  const probe: Outcome[] = new Array(rules.length);
+  let applicable = false;
+  for (let i = 0; i < rules.length; i++) {
+    probe[i] = checkSafely(rules[i], byDefault);
+    if (probe[i] !== NOT_APPLICABLE) applicable = true;
+  }
+  if (!applicable) return [];
   const variants = resource.variants();
   const reuseProbe = variants.length === 1 && assignmentKey(variants[0].assignment) === '';
-  const views = reuseProbe ? [] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
+  const views = reuseProbe ? [byDefault] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
   const out: RuleFinding[] = [];
-  rules.forEach((rule, i) => {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i];
+    // Under the default assignment alone, the probe is the answer.
+    if (reuseProbe) {
+      if (isReported(probe[i])) reportOutcome(out, rule, resource, probe[i], byDefault, variants[0].label);
+      continue;
+    }
     // Finding -> the labels of the variants it appears in, and the first view that produced it.
     const seen = new Map<string | undefined, { labels: string[]; view: ResolvedResource }>();
     let failure: string | undefined;
-    variants.forEach((variant, v) => {
-      const view = reuseProbe ? byDefault : views[v];
-      const { result, error } = reuseProbe ? probe[i] : checkSafely(rule, view);
-      failure ??= error;
-      if (result === NagRuleCompliance.NON_COMPLIANT) add(seen, undefined, variant.label, view);
-      else if (Array.isArray(result)) for (const finding of result) add(seen, finding, variant.label, view);
-    });
+    for (let v = 0; v < variants.length; v++) {
+      const view = views[v];
+      const outcome = reuseProbe ? probe[i] : checkSafely(rule, view);
+      const label = variants[v].label;
+      if (outcome instanceof Failure) failure ??= outcome.error;
+      else if (outcome === NON_COMPLIANT) add(seen, undefined, label, view);
+      else if (Array.isArray(outcome)) for (const finding of outcome) add(seen, finding, label, view);
+    }
     if (failure !== undefined) {
       out.push({
         rule,
         resource,
-        ruleId: `${RULE_ID_PREFIX}-${rule.id}`,
+        ruleId: ruleIdOf(rule),
         level: rule.level,
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
@@ -68,20 +94,72 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
         resource,
         finding,
         level: rule.level,
-        ruleId: finding === undefined ? `${RULE_ID_PREFIX}-${rule.id}` : `${RULE_ID_PREFIX}-${rule.id}[${finding}]`,
+        ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
         message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
       });
     }
-  });
+  }
   return out;
 }
 
+/** The findings of a resource that varies by nothing: one outcome, without labels to collect. */
+function reportOutcome(out: RuleFinding[], rule: GuardrailsRule, resource: ResourceModel, outcome: Outcome, view: ResolvedResource,
+  label: string): void {
+  if (outcome instanceof Failure) {
+    out.push({
+      rule,
+      resource,
+      ruleId: ruleIdOf(rule),
+      level: rule.level,
+      message: `${rule.title} The rule could not evaluate this resource: ${outcome.error}`,
+    });
+    return;
+  }
+  const findings: ReadonlyArray<string | undefined> = Array.isArray(outcome) ? outcome : [undefined];
+  // Each finding once, as it first appears.
+  const seen = findings.length > 1 ? new Set<string | undefined>() : undefined;
+  for (const finding of findings) {
+    if (seen) {
+      if (seen.has(finding)) continue;
+      seen.add(finding);
+    }
+    out.push({
+      rule,
+      resource,
+      finding,
+      level: rule.level,
+      ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
+      message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, [label], 1)].join(' '),
+    });
+  }
+}
+
+const RULE_IDS = new Map<string, string>();
+
+/**
+ * `IamBestPractices-<id>`, one string per rule id: a whole-resource finding (ID6 on thousands of
+ * roles) is then keyed and grouped by a string whose hash is already known.
+ */
+function ruleIdOf(rule: GuardrailsRule): string {
+  let ruleId = RULE_IDS.get(rule.id);
+  if (ruleId === undefined) {
+    ruleId = `${RULE_ID_PREFIX}-${rule.id}`;
+    RULE_IDS.set(rule.id, ruleId);
+  }
+  return ruleId;
+}
+
+/** Whether an outcome reports something: a finding, a non-compliant resource, or a failure. */
+function isReported(outcome: Outcome): boolean {
+  return outcome instanceof Failure || outcome === NON_COMPLIANT || Array.isArray(outcome);
+}
+
 /** A rule's result, or the first line of what it threw: a rule that throws never stops the others. */
-function checkSafely(rule: GuardrailsRule, resource: ResolvedResource): { result?: NagRuleResult; error?: string } {
+function checkSafely(rule: GuardrailsRule, resource: ResolvedResource): Outcome {
   try {
-    return { result: rule.check(resource) };
+    return rule.check(resource);
   } catch (error) {
-    return { error: firstLine(error) };
+    return new Failure(firstLine(error));
   }
 }
 
@@ -96,7 +174,8 @@ function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string 
       + 'that value is read as unbounded.');
   }
   if (POLICY_TYPES.has(resource.type) && POLICY_FAMILIES.has(rule.family)) {
-    const outside = new ResolvedResource(resource, DEFAULT_ASSIGNMENT).targetsOutsideApp();
+    // ResolvedResource.targetsOutsideApp, without a view per finding.
+    const outside = resource.stack.app.targetsOf(resource).filter(t => !t.resource).map(t => t.text);
     if (outside.length > 0) {
       notes.push(`The policy is attached to ${outside.join(', ')}, outside this app: `
         + 'it is evaluated on its own, without that principal\'s other permissions.');
@@ -106,22 +185,27 @@ function notesOn(rule: GuardrailsRule, resource: ResourceModel, finding: string 
 }
 
 /** The values of a resource nobody knows before deployment (`<?Parameter:Name>`), at most a few. */
-function unknownValuesOf(resource: ResourceModel): string[] {
-  return resource.memo('unknown-values', () => {
-    const found = new Set<string>();
-    const pending: unknown[] = [resource.propertiesUnder(DEFAULT_ASSIGNMENT)];
-    while (pending.length > 0 && found.size < 10) {
-      const value = pending.pop();
-      if (typeof value === 'string') {
-        for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
-      } else if (Array.isArray(value)) {
-        pending.push(...value);
-      } else if (value !== null && typeof value === 'object') {
-        pending.push(...Object.values(value));
-      }
+function unknownValuesOf(resource: ResourceModel): readonly string[] {
+  // In the default assignment's table, which the rules' views of the resource made already.
+  return memoIn(resource.memosUnder(assignmentKey(DEFAULT_ASSIGNMENT)), 'engine:unknown-values', findUnknownValues, resource);
+}
+
+const NO_UNKNOWN_VALUES: readonly string[] = Object.freeze([]);
+
+function findUnknownValues(resource: ResourceModel): readonly string[] {
+  const found = new Set<string>();
+  const pending: unknown[] = [resource.propertiesUnder(DEFAULT_ASSIGNMENT)];
+  while (pending.length > 0 && found.size < 10) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('<?')) for (const match of value.matchAll(/<\?[^<>]*>/g)) found.add(match[0]);
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) pending.push((value as { [key: string]: unknown })[key]);
     }
-    return [...found];
-  });
+  }
+  return found.size === 0 ? NO_UNKNOWN_VALUES : [...found];
 }
 
 function add(seen: Map<string | undefined, { labels: string[]; view: ResolvedResource }>, finding: string | undefined,

@@ -121,21 +121,41 @@ function describeLoginProfile(finding: string | undefined, r: ResolvedResource |
  * send), where a boundary would change nothing a reviewer cares about.
  */
 export function whyBoundaryMatters(r: ResolvedResource): string[] {
-  return r.memo('boundary-matters', () => {
-    const grants = r.grants();
-    const reasons: string[] = [];
-    if (grants.some(doc => doc.statements.some(s => s.effect === 'Allow' && (s.actions ?? []).some(a => isAllActions(a.toLowerCase()))))) {
-      reasons.push('it is allowed every action');
-    }
-    if (grants.some(doc => doc.statements.some(s => s.effect === 'Allow' && s.notActions !== undefined))) {
-      reasons.push('it is allowed every action but a few (NotAction)');
-    }
-    const paths = escalationsOf(r) ?? [];
-    if (paths.length > 0) reasons.push(`it can escalate its privileges (${paths[0].actions.join(' + ')}${paths.length > 1 ? `, and ${paths.length - 1} more` : ''})`);
-    const managing = permissionsManagementOnUnbounded(grants);
-    if (managing.length > 0) reasons.push(`it can manage permissions on every resource (${managing.slice(0, 3).join(', ')}${managing.length > 3 ? ', ...' : ''})`);
-    return reasons;
-  });
+  return r.memo('boundary-matters', boundaryReasons);
+}
+
+function boundaryReasons(r: ResolvedResource): string[] {
+  const grants = r.grants();
+  const reasons: string[] = [];
+  if (grants.some(doc => broadAllowsOf(doc).allActions)) {
+    reasons.push('it is allowed every action');
+  }
+  if (grants.some(doc => broadAllowsOf(doc).notAction)) {
+    reasons.push('it is allowed every action but a few (NotAction)');
+  }
+  const paths = escalationsOf(r) ?? [];
+  if (paths.length > 0) reasons.push(`it can escalate its privileges (${paths[0].actions.join(' + ')}${paths.length > 1 ? `, and ${paths.length - 1} more` : ''})`);
+  const managing = permissionsManagementOnUnbounded(grants);
+  if (managing.length > 0) reasons.push(`it can manage permissions on every resource (${managing.slice(0, 3).join(', ')}${managing.length > 3 ? ', ...' : ''})`);
+  return reasons;
+}
+
+const BROAD_ALLOWS = new WeakMap<PolicyDocument, { allActions: boolean; notAction: boolean }>();
+
+/**
+ * Whether a document allows every action, or every action but a few (NotAction): once per
+ * document, as principals share their managed policies.
+ */
+function broadAllowsOf(doc: PolicyDocument): { allActions: boolean; notAction: boolean } {
+  let known = BROAD_ALLOWS.get(doc);
+  if (!known) {
+    known = {
+      allActions: doc.statements.some(s => s.effect === 'Allow' && (s.actions ?? []).some(a => isAllActions(a.toLowerCase()))),
+      notAction: doc.statements.some(s => s.effect === 'Allow' && s.notActions !== undefined),
+    };
+    BROAD_ALLOWS.set(doc, known);
+  }
+  return known;
 }
 
 /** Permissions-management actions a set of documents allows on an unbounded resource, by name. */

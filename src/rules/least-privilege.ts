@@ -9,17 +9,22 @@ import {
   analyzeLeastPrivilege, LeastPrivilegeFindings, LeastPrivilegeTopic, NO_LEAST_PRIVILEGE_FINDINGS, StatementFinding, statementFindings,
 } from '../policy/least-privilege';
 
+// Read once: cdk-nag's index exports its enums through getters.
+const NOT_APPLICABLE = NagRuleCompliance.NOT_APPLICABLE;
+
 /** Least-privilege findings of every identity policy a resource holds, once per resource and variant. */
 function leastPrivilegeOf(r: ResolvedResource): LeastPrivilegeFindings | undefined {
   if (!PRINCIPAL_TYPES.has(r.type) && !POLICY_TYPES.has(r.type)) return undefined;
-  return r.memo('least-privilege', () => {
-    if (PRINCIPAL_TYPES.has(r.type)) {
-      const parts = r.inlinePolicies().map(p => analyzeLeastPrivilege(p.document));
-      return merge(parts);
-    }
-    // A managed policy used only as a permissions boundary is a ceiling, not a grant.
-    return analyzeLeastPrivilege(r.document(), { boundaryOnly: r.isBoundaryOnly() });
-  });
+  return r.memo('least-privilege', computeLeastPrivilege);
+}
+
+function computeLeastPrivilege(r: ResolvedResource): LeastPrivilegeFindings {
+  if (PRINCIPAL_TYPES.has(r.type)) {
+    const parts = r.inlinePolicies().map(p => analyzeLeastPrivilege(p.document));
+    return merge(parts);
+  }
+  // A managed policy used only as a permissions boundary is a ceiling, not a grant.
+  return analyzeLeastPrivilege(r.document(), { boundaryOnly: r.isBoundaryOnly() });
 }
 
 function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings {
@@ -35,7 +40,7 @@ function merge(parts: readonly LeastPrivilegeFindings[]): LeastPrivilegeFindings
 function lpCheck(pick: (f: LeastPrivilegeFindings) => readonly string[]): (r: ResolvedResource) => NagRuleResult {
   return r => {
     const findings = leastPrivilegeOf(r);
-    return findings ? findingsResult(pick(findings), true) : NagRuleCompliance.NOT_APPLICABLE;
+    return findings ? findingsResult(pick(findings), true) : NOT_APPLICABLE;
   };
 }
 

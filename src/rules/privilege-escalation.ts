@@ -18,11 +18,17 @@ import { unboundedResourcesOfStatement } from '../policy/resources';
  * app (or to none), over that policy alone.
  */
 export function escalationsOf(r: ResolvedResource): EscalationMatch[] | undefined {
-  if (PRINCIPAL_TYPES.has(r.type)) {
-    return r.memo('escalation', () => (r.isJudgedThroughMembers() ? [] : sharedEscalationPaths(r.escalationGrants(), r.boundary())));
-  }
+  if (PRINCIPAL_TYPES.has(r.type)) return r.memo('escalation', principalEscalations);
   if (!POLICY_TYPES.has(r.type)) return undefined;
-  return r.memo('escalation', () => (r.isEvaluatedAlone() ? escalationPaths([r.document()]) : []));
+  return r.memo('escalation', policyEscalations);
+}
+
+function principalEscalations(r: ResolvedResource): EscalationMatch[] {
+  return r.isJudgedThroughMembers() ? [] : sharedEscalationPaths(r.escalationGrants(), r.boundary());
+}
+
+function policyEscalations(r: ResolvedResource): EscalationMatch[] {
+  return r.isEvaluatedAlone() ? escalationPaths([r.document()]) : [];
 }
 
 const documentIds = new WeakMap<PolicyDocument, number>();

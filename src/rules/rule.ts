@@ -2,6 +2,10 @@ import { createHash } from 'crypto';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import type { ResolvedResource } from './context';
 
+// Read once: cdk-nag's index exports its enums through getters, and every rule returns one per resource.
+const COMPLIANT = NagRuleCompliance.COMPLIANT;
+const NOT_APPLICABLE = NagRuleCompliance.NOT_APPLICABLE;
+
 /** The longest finding (the part of a rule id in brackets) reported. */
 export const MAX_FINDING_LENGTH = 200;
 
@@ -50,7 +54,7 @@ export interface GuardrailsRule {
 /** Findings as a NagRuleResult: the list, or COMPLIANT / NOT_APPLICABLE when empty. */
 export function findingsResult(findings: readonly string[], applicable: boolean): NagRuleResult {
   if (findings.length > 0) return [...new Set(findings)].map(sanitizeFinding);
-  return applicable ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE;
+  return applicable ? COMPLIANT : NOT_APPLICABLE;
 }
 
 /**

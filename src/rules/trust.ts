@@ -17,11 +17,23 @@ function trustPolicyOf(r: ResolvedResource): PolicyDocument | undefined {
   if (r.type !== IAM_TYPES.role) return undefined;
   // Apps repeat the same trust policy (every Lambda role trusts lambda.amazonaws.com): one
   // normalized document per content.
-  return r.memo('trust-policy', () => sharedDocument(r.properties.AssumeRolePolicyDocument));
+  return r.memo('trust-policy', readTrustPolicy);
 }
 
-function allowStatements(doc: PolicyDocument): Statement[] {
-  return doc.statements.filter(s => s.effect === 'Allow');
+function readTrustPolicy(r: ResolvedResource): PolicyDocument {
+  return sharedDocument(r.properties.AssumeRolePolicyDocument);
+}
+
+const ALLOW_STATEMENTS = new WeakMap<PolicyDocument, readonly Statement[]>();
+
+/** The Allow statements of a document, once per document (roles share their trust policies). */
+function allowStatements(doc: PolicyDocument): readonly Statement[] {
+  let allows = ALLOW_STATEMENTS.get(doc);
+  if (!allows) {
+    allows = doc.statements.filter(s => s.effect === 'Allow');
+    ALLOW_STATEMENTS.set(doc, allows);
+  }
+  return allows;
 }
 
 const narrows = isNarrowingTest;
