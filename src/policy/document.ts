@@ -46,6 +46,27 @@ export interface PolicyDocument {
 
 export const EMPTY_DOCUMENT: PolicyDocument = { statements: [] };
 
+const DOCUMENT_IDS = new WeakMap<PolicyDocument, number>();
+let lastDocumentId = 0;
+
+/** A number that stands for one document object (the model shares one object per content). */
+export function documentId(doc: PolicyDocument): number {
+  let id = DOCUMENT_IDS.get(doc);
+  if (id === undefined) {
+    id = ++lastDocumentId;
+    DOCUMENT_IDS.set(doc, id);
+  }
+  return id;
+}
+
+/**
+ * A cache key for a principal's documents and its boundary (undefined: none): principals that
+ * hold the same policies share analyses keyed by it.
+ */
+export function documentSetKey(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): string {
+  return `${grants.map(documentId).join(',')}|${boundary ? boundary.map(documentId).join(',') : '-'}`;
+}
+
 /** Normalizes a policy document; anything that is not a document yields no statements. */
 export function normalizePolicyDocument(raw: unknown): PolicyDocument {
   let doc = raw;

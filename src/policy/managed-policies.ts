@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from './document';
+import { documentId, isNarrowingTest, normalizePolicyDocument, PolicyDocument, Statement } from './document';
 import { EscalationMatch } from './escalation';
 import { denyCoversResource, escalationPaths, isAllActions, statementMatchesAction, unconditionalDenies } from './permissions';
 import { resourceCovers, unboundedResourcesOfStatement } from './resources';
@@ -194,17 +194,6 @@ export function isAdministratorLike(capability: AdministratorCapability): boolea
 
 /** Capabilities of one document, by the boundary documents they were capped by (`-` for none). */
 const CAPABILITIES = new WeakMap<PolicyDocument, Map<string, AdministratorCapability>>();
-const documentIds = new WeakMap<PolicyDocument, number>();
-let lastDocumentId = 0;
-
-function documentId(doc: PolicyDocument): number {
-  let id = documentIds.get(doc);
-  if (id === undefined) {
-    id = ++lastDocumentId;
-    documentIds.set(doc, id);
-  }
-  return id;
-}
 
 /**
  * The administrator-like capability of policies, capped by a permissions boundary (undefined: no

@@ -23,7 +23,7 @@ import { DEFAULT_ASSIGNMENT } from '../model/intrinsics';
 import { sharedDocument } from '../model/resolved-resource';
 import type { NamedPolicy, ResolvedResource } from '../model/resolved-resource';
 import { boundaryAllows, resourcesOverlap } from '../policy/boundary';
-import { isResourceTagScoped, PolicyDocument, Statement } from '../policy/document';
+import { documentSetKey, isResourceTagScoped, PolicyDocument, Statement } from '../policy/document';
 import { ESCALATION_ACTIONS, ESCALATION_ROWS, EscalationRow, PASS_ROLE, PassTargets, rowAcceptsPassTargets } from '../policy/escalation';
 import { globMatch, hasWildcard } from '../policy/glob';
 import {
@@ -359,26 +359,15 @@ function describeBeyond(beyond: readonly [string, string][]): string {
 // ---------------------------------------------------------------------------------------------
 // Capabilities, shared by every principal with the same documents.
 
-const documentIds = new WeakMap<PolicyDocument, number>();
-let lastDocumentId = 0;
 const CAPABILITIES = new Map<string, Capabilities>();
 const MAX_CACHED_CAPABILITIES = 10_000;
-
-function idOf(doc: PolicyDocument): number {
-  let id = documentIds.get(doc);
-  if (id === undefined) {
-    id = ++lastDocumentId;
-    documentIds.set(doc, id);
-  }
-  return id;
-}
 
 /** The capabilities of a principal, once per resource and variant, shared by equal sets of documents. */
 export function capabilitiesOfPrincipal(r: ResolvedResource): Capabilities {
   return r.memo('capabilities', () => {
     const grants = r.grants();
     const boundary = r.boundary();
-    const key = `${grants.map(idOf).join(',')}|${boundary ? boundary.map(idOf).join(',') : '-'}`;
+    const key = documentSetKey(grants, boundary);
     let caps = CAPABILITIES.get(key);
     if (!caps) {
       if (CAPABILITIES.size >= MAX_CACHED_CAPABILITIES) CAPABILITIES.clear();

@@ -7,7 +7,7 @@ import { POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { describeLocations, locateStatements, StatementLocation } from './locate';
 import { namedEscalationsOf } from './named-escalation';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily, sanitizeFinding } from './rule';
-import { PolicyDocument } from '../policy/document';
+import { documentSetKey, PolicyDocument } from '../policy/document';
 import { ESCALATION_ACTION_INDEX, EscalationCategory, EscalationMatch, EscalationRow, ESCALATION_ROWS, PASS_ROLE } from '../policy/escalation';
 import { escalationActionsOf, escalationPaths, passedToServices } from '../policy/permissions';
 import { unboundedResourcesOfStatement } from '../policy/resources';
@@ -31,8 +31,6 @@ function policyEscalations(r: ResolvedResource): EscalationMatch[] {
   return r.isEvaluatedAlone() ? escalationPaths([r.document()]) : [];
 }
 
-const documentIds = new WeakMap<PolicyDocument, number>();
-let lastDocumentId = 0;
 const ESCALATIONS = new Map<string, EscalationMatch[]>();
 const MAX_CACHED_ESCALATIONS = 10_000;
 
@@ -43,15 +41,7 @@ const MAX_CACHED_ESCALATIONS = 10_000;
  * the key.
  */
 function sharedEscalationPaths(grants: readonly PolicyDocument[], boundary?: readonly PolicyDocument[]): EscalationMatch[] {
-  const idOf = (doc: PolicyDocument) => {
-    let id = documentIds.get(doc);
-    if (id === undefined) {
-      id = ++lastDocumentId;
-      documentIds.set(doc, id);
-    }
-    return id;
-  };
-  const key = `${grants.map(idOf).join(',')}|${boundary ? boundary.map(idOf).join(',') : '-'}`;
+  const key = documentSetKey(grants, boundary);
   let paths = ESCALATIONS.get(key);
   if (!paths) {
     if (ESCALATIONS.size >= MAX_CACHED_ESCALATIONS) ESCALATIONS.clear();
