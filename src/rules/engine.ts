@@ -88,16 +88,7 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
         message: `${rule.title} The rule could not evaluate this resource: ${failure}`,
       });
     }
-    for (const [finding, { labels, view }] of seen) {
-      out.push({
-        rule,
-        resource,
-        finding,
-        level: rule.level,
-        ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
-        message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variants.length)].join(' '),
-      });
-    }
+    for (const [finding, { labels, view }] of seen) out.push(findingOf(rule, resource, finding, view, labels, variants.length));
   }
   return out;
 }
@@ -123,14 +114,7 @@ function reportOutcome(out: RuleFinding[], rule: GuardrailsRule, resource: Resou
       if (seen.has(finding)) continue;
       seen.add(finding);
     }
-    out.push({
-      rule,
-      resource,
-      finding,
-      level: rule.level,
-      ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
-      message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, [label], 1)].join(' '),
-    });
+    out.push(findingOf(rule, resource, finding, view, [label], 1));
   }
 }
 
@@ -152,6 +136,19 @@ function ruleIdOf(rule: GuardrailsRule): string {
 /** Whether an outcome reports something: a finding, a non-compliant resource, or a failure. */
 function isReported(outcome: Outcome): boolean {
   return outcome instanceof Failure || outcome === NON_COMPLIANT || Array.isArray(outcome);
+}
+
+/** One finding with its message: the rule's, then the notes on branches, unknown values and principals outside the app. */
+function findingOf(rule: GuardrailsRule, resource: ResourceModel, finding: string | undefined, view: ResolvedResource,
+  labels: string[], variantCount: number): RuleFinding {
+  return {
+    rule,
+    resource,
+    finding,
+    level: rule.level,
+    ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
+    message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variantCount)].join(' '),
+  };
 }
 
 /** A rule's result, or the first line of what it threw: a rule that throws never stops the others. */
