@@ -29,6 +29,8 @@ export interface ActionInfo {
    * required or optional. Empty when the action only takes `*`.
    */
   readonly resourceTypes: readonly string[];
+  /** The subset of {@link resourceTypes} every request names (each must be allowed). */
+  readonly requiredResourceTypes: readonly string[];
 }
 
 /** What a request for one action can name as its resource (see `ActionCatalog.requestResources`). */
@@ -81,7 +83,7 @@ export class ActionCatalog {
   private readonly arnsByService = new Map<string, ReadonlyMap<string, ResourceTypeArn>>();
   private readonly expansions = new Map<string, readonly ActionInfo[]>();
   private readonly requestResourceCache = new Map<string, RequestResources | undefined>();
-  private readonly rawByService = new Map<string, { actions: { [key: string]: RawAction }; shapes: { [key: string]: RawResourceType } }>();
+  private readonly resourceTypeFiles = new Map<string, { readonly [key: string]: RawResourceType & { key?: string } }>();
 
   constructor(private readonly dataDirectory: string) {}
 
@@ -184,26 +186,15 @@ export class ActionCatalog {
   }
 
   private computeRequestResources(action: string): RequestResources | undefined {
-    const colon = action.indexOf(':');
-    if (colon <= 0 || !this.lookup(action)) return undefined;
-    const service = action.slice(0, colon);
-    let raw = this.rawByService.get(service);
-    if (!raw) {
-      const file = path.join(this.dataDirectory, 'resourceTypes', `${service}.json`);
-      raw = {
-        actions: readJson(path.join(this.dataDirectory, 'actions', `${service}.json`)) as { [key: string]: RawAction },
-        shapes: (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType },
-      };
-      this.rawByService.set(service, raw);
-    }
-    const { shapes } = raw;
-    const types = raw.actions[action.slice(colon + 1)]?.resourceTypes ?? [];
+    const info = this.lookup(action);
+    if (!info) return undefined;
+    const arns = this.resourceTypeArns(info.service);
     // A type the data gives no ARN for could be anything.
-    const shapeOf = (name: string) => shapes[name]?.arn?.replace(/\$\{[^}]*\}/g, '*') ?? '*';
+    const shapeOf = (type: string) => arns.get(type)?.arn.replace(/\$\{[^}]*\}/g, '*') ?? '*';
     return Object.freeze({
-      arns: Object.freeze([...new Set(types.map(t => shapeOf(t.name)))]),
-      required: Object.freeze([...new Set(types.filter(t => t.required).map(t => shapeOf(t.name)))]),
-      unscoped: types.length === 0 || types.every(t => !t.required),
+      arns: Object.freeze([...new Set(info.resourceTypes.map(shapeOf))]),
+      required: Object.freeze([...new Set(info.requiredResourceTypes.map(shapeOf))]),
+      unscoped: info.requiredResourceTypes.length === 0,
     });
   }
 
@@ -252,14 +243,25 @@ export class ActionCatalog {
         accessLevel: accessLevelOf(action.accessLevel),
         resourceLevel: supportsResourceLevel(action),
         resourceTypes: Object.freeze((action.resourceTypes ?? []).map(t => t.name.toLowerCase())),
+        requiredResourceTypes: Object.freeze((action.resourceTypes ?? []).filter(t => t.required).map(t => t.name.toLowerCase())),
       });
     }
     return actions;
   }
 
+  /** A service's resource-type file, read once for the ARN formats and the type keywords alike. */
+  private resourceTypesOf(prefix: string): { readonly [key: string]: RawResourceType & { key?: string } } {
+    let raw = this.resourceTypeFiles.get(prefix);
+    if (!raw) {
+      const file = path.join(this.dataDirectory, 'resourceTypes', `${prefix}.json`);
+      raw = (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType & { key?: string } };
+      this.resourceTypeFiles.set(prefix, raw);
+    }
+    return raw;
+  }
+
   private loadArns(prefix: string): ReadonlyMap<string, ResourceTypeArn> {
-    const file = path.join(this.dataDirectory, 'resourceTypes', `${prefix}.json`);
-    const raw = (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType & { key?: string } };
+    const raw = this.resourceTypesOf(prefix);
     const arns = new Map<string, ResourceTypeArn>();
     for (const [key, type] of Object.entries(raw)) {
       if (type.arn) arns.set(key.toLowerCase(), { service: prefix, type: type.key ?? key, arn: type.arn });
@@ -268,8 +270,7 @@ export class ActionCatalog {
   }
 
   private loadKeywords(prefix: string): ReadonlyMap<string, boolean> {
-    const file = path.join(this.dataDirectory, 'resourceTypes', `${prefix}.json`);
-    const raw = (fs.existsSync(file) ? readJson(file) : {}) as { [key: string]: RawResourceType };
+    const raw = this.resourceTypesOf(prefix);
     const keywords = new Map<string, boolean>();
     for (const type of Object.values(raw)) {
       const fields = type.arn?.split(':') ?? [];
