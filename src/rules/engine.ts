@@ -31,10 +31,7 @@ const POLICY_FAMILIES = new Set([RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEG
 /** Runs the rules over every resource of the model. */
 export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const resource of model.resources()) {
-    const found = evaluateResource(resource, rules);
-    for (const finding of found) out.push(finding);
-  }
+  for (const resource of model.resources()) evaluateResourceInto(out, resource, rules);
   return out;
 }
 
@@ -47,20 +44,30 @@ type Outcome = NagRuleResult | Failure;
 
 /** Runs the rules over one resource, under each of its variants. */
 export function evaluateResource(resource: ResourceModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  evaluateResourceInto(out, resource, rules);
+  return out;
+}
+
+// The default assignment's outcomes of the resource being evaluated: one array for every resource
+// (evaluation is synchronous and never nested), not one per resource of a 10,000-resource app.
+let probeBuffer: Outcome[] = [];
+
+function evaluateResourceInto(out: RuleFinding[], resource: ResourceModel, rules: readonly GuardrailsRule[]): void {
   // Most resources of an app are not IAM: ask every rule once, under the default assignment,
   // before looking for the conditions and parameters the resource varies by.
   const byDefault = new ResolvedResource(resource, DEFAULT_ASSIGNMENT);
-  const probe: Outcome[] = new Array(rules.length);
+  if (probeBuffer.length < rules.length) probeBuffer = new Array(rules.length);
+  const probe = probeBuffer;
   let applicable = false;
   for (let i = 0; i < rules.length; i++) {
     probe[i] = checkSafely(rules[i], byDefault);
     if (probe[i] !== NOT_APPLICABLE) applicable = true;
   }
-  if (!applicable) return [];
+  if (!applicable) return;
   const variants = resource.variants();
   const reuseProbe = variants.length === 1 && assignmentKey(variants[0].assignment) === '';
   const views = reuseProbe ? [byDefault] : variants.map(v => new ResolvedResource(resource, v.assignment, v.label));
-  const out: RuleFinding[] = [];
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i];
     // Under the default assignment alone, the probe is the answer.
@@ -90,7 +97,6 @@ export function evaluateResource(resource: ResourceModel, rules: readonly Guardr
     }
     for (const [finding, { labels, view }] of seen) out.push(findingOf(rule, resource, finding, view, labels, variants.length));
   }
-  return out;
 }
 
 /** The findings of a resource that varies by nothing: one outcome, without labels to collect. */

@@ -59,6 +59,8 @@ function categoryCheck(category: EscalationCategory): (r: ResolvedResource) => N
   return r => {
     const matches = escalationsOf(r);
     if (!matches) return NagRuleCompliance.NOT_APPLICABLE;
+    // Most principals escalate nothing: answer them without building empty lists.
+    if (matches.length === 0) return NagRuleCompliance.COMPLIANT;
     return findingsResult(matches.filter(m => m.row.category === category).map(escalationFinding), true);
   };
 }
