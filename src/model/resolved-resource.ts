@@ -173,9 +173,8 @@ export class ResolvedResource {
       const isPermissionSet = this.type === IAM_TYPES.permissionSet;
       // Most principals name no AWS managed policy: answer them without building the candidates.
       const managed = isPermissionSet ? props.ManagedPolicies : props.ManagedPolicyArns;
-      if (!namesAwsManagedPolicy(boundaryValue(this.type, props)) && !(Array.isArray(managed) ? managed.some(namesAwsManagedPolicy) : namesAwsManagedPolicy(managed))) {
-        return NO_REFERENCES;
-      }
+      const namesAny = Array.isArray(managed) ? managed.some(namesAwsManagedPolicy) : namesAwsManagedPolicy(managed);
+      if (!namesAny && !namesAwsManagedPolicy(boundaryValue(this.type, props))) return NO_REFERENCES;
       const candidates: Array<{ property: string; value: unknown; boundary: boolean }> = [
         ...asList(isPermissionSet ? props.ManagedPolicies : props.ManagedPolicyArns)
           .map(value => ({ property: isPermissionSet ? 'ManagedPolicies' : 'ManagedPolicyArns', value, boundary: false })),
