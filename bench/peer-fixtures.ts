@@ -17,8 +17,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { AppModel } from '../src/model/app-model';
+import { parseTemplateText } from '../src/model/template-text';
 import { evaluateRules } from '../src/rules/engine';
 import { ALL_RULES } from '../src/rules/index';
 
@@ -252,34 +252,10 @@ function readTemplate(file: string): unknown {
   let template = templates.get(file);
   if (template === undefined) {
     const text = fs.readFileSync(file, 'utf-8');
-    template = /^\s*\{/.test(text) ? JSON.parse(text) : parseDocument(text, { customTags: CFN_TAGS }).toJS({ maxAliasCount: -1 });
+    template = parseTemplateText(text);
     templates.set(file, template);
   }
   return template;
 }
 
-const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform',
-  'And', 'Equals', 'If', 'Not', 'Or', 'Contains', 'EachMemberEquals', 'ValueOf', 'Length', 'ToJsonString'];
-
-const CFN_TAGS = [
-  ...FUNCTIONS.flatMap(name => tagsFor(`!${name}`, value => ({ [`Fn::${name}`]: value }))),
-  ...tagsFor('!Ref', value => ({ Ref: value })),
-  ...tagsFor('!Condition', value => ({ Condition: value })),
-  ...tagsFor('!GetAtt', value => ({ 'Fn::GetAtt': typeof value === 'string' ? splitOnce(value) : value })),
-];
-
-function splitOnce(value: string): string[] {
-  const dot = value.indexOf('.');
-  return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
-}
-
-function tagsFor(tag: string, wrap: (value: unknown) => unknown) {
-  return [
-    { tag, identify: () => false, resolve: (value: string) => wrap(value) },
-    { tag, identify: () => false, collection: 'seq' as const, nodeClass: YAMLSeq, resolve: (seq: YAMLSeq) => wrap(seq.toJSON()) },
-    { tag, identify: () => false, collection: 'map' as const, nodeClass: YAMLMap, resolve: (map: YAMLMap) => wrap(map.toJSON()) },
-  ];
-}
-
-void Scalar;
 main();

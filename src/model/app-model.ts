@@ -26,6 +26,13 @@ export interface StackTemplateInput {
   readonly region?: string;
   /** For a nested stack: its parent's name and the `AWS::CloudFormation::Stack` resource. */
   readonly parent?: { readonly name: string; readonly logicalId: string };
+  /**
+   * For the template of a StackSet: the stack that declares the `AWS::CloudFormation::StackSet`,
+   * its logical id, and where the template came from (`TemplateBody`, or the file its TemplateURL
+   * names). Such a template is deployed into other accounts: its names and imports never resolve
+   * to resources of the app, nor theirs to it.
+   */
+  readonly stackSet?: { readonly name: string; readonly logicalId: string; readonly source: string };
 }
 
 export const IAM_TYPES = {
@@ -126,7 +133,8 @@ export class StackModel implements TemplateScope {
     return this.input.account;
   }
 
-  public importValue = (exportName: string): unknown => this.app.exportedValue(exportName);
+  // A StackSet's template imports in the accounts it is deployed to: nothing the app exports.
+  public importValue = (exportName: string): unknown => (this.input.stackSet ? undefined : this.app.exportedValue(exportName));
 
   public getAtt = (logicalId: string, attribute: string, assignment: Assignment): unknown => {
     const resource = this.resources.get(logicalId);
@@ -399,6 +407,7 @@ export class AppModel {
 
   /** A nested stack's parameters take the values its parent passes (qualified to the parent). */
   private wireNestedParameters(stack: StackModel): void {
+    if (stack.input.stackSet) return this.wireStackSetParameters(stack, stack.input.stackSet);
     const parent = stack.input.parent ? this.stacksByName.get(stack.input.parent.name) : undefined;
     const resource = parent?.resources.get(stack.input.parent!.logicalId);
     if (!parent || !resource) return;
@@ -406,6 +415,21 @@ export class AppModel {
     if (!isRecord(passed)) return;
     stack.parameterValues = {};
     for (const [name, value] of Object.entries(passed)) stack.parameterValues[name] = qualify(value, parent.name);
+  }
+
+  /** A StackSet's template takes the `Parameters` list (ParameterKey, ParameterValue) of the StackSet. */
+  private wireStackSetParameters(stack: StackModel, stackSet: { readonly name: string; readonly logicalId: string }): void {
+    const parent = this.stacksByName.get(stackSet.name);
+    const resource = parent?.resources.get(stackSet.logicalId);
+    if (!parent || !resource) return;
+    const passed = parent.evaluate(resource.raw.Parameters);
+    if (!Array.isArray(passed)) return;
+    stack.parameterValues = {};
+    for (const entry of passed) {
+      if (isRecord(entry) && typeof entry.ParameterKey === 'string' && entry.ParameterValue !== undefined) {
+        stack.parameterValues[entry.ParameterKey] = qualify(entry.ParameterValue, parent.name);
+      }
+    }
   }
 
   private indexName(resource: ResourceModel): void {
@@ -527,7 +551,8 @@ function customerManagedPolicyName(reference: unknown): unknown {
  */
 function closestByName(hits: readonly ResourceModel[], from: StackModel, arnAccount?: string): ResourceModel | undefined {
   const concrete = (account: string | undefined) => (account && /^\d{12}$/.test(account) ? account : undefined);
-  let candidates = hits;
+  // A StackSet's template is deployed into other accounts: names resolve within it, and only there.
+  let candidates = hits.filter(h => (h.stack.input.stackSet || from.input.stackSet ? h.stack === from : true));
   if (arnAccount) candidates = candidates.filter(h => (concrete(h.stack.account) ?? arnAccount) === arnAccount);
   if (candidates.length <= 1) return candidates[0];
   const dirOf = (stack: StackModel) => stack.input.templatePath?.replace(/[\\/][^\\/]*$/, '');

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isRecord, StackTemplateInput } from './app-model';
+import { parseTemplateText } from './template-text';
 
 /** A stack as CDK lists it for validation plugins. */
 export interface SynthesizedStack {
@@ -83,6 +84,10 @@ function addNestedStacks(
   const dir = path.dirname(parent.templatePath);
   for (const logicalId of Object.keys(resources)) {
     const resource = resources[logicalId];
+    if (isRecord(resource) && resource.Type === 'AWS::CloudFormation::StackSet') {
+      addStackSetTemplate(parent, logicalId, resource, dir, seen, assetIndex, out, stackNameOf);
+      continue;
+    }
     if (!isRecord(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const file = nestedTemplateFile(resource, dir, assetIndex);
     if (!file || seen.has(file)) continue;
@@ -100,6 +105,47 @@ function addNestedStacks(
     out.push(input);
     addNestedStacks(input, seen, assetIndex, out, stackNameOf, depth + 1);
   }
+}
+
+/**
+ * The template a StackSet deploys, when the app holds it: written inline as `TemplateBody` (JSON
+ * or YAML), or a file asset of the assembly its TemplateURL names. A body that is not plain text
+ * (built with intrinsics) or does not parse is left out: it cannot be judged before deployment.
+ */
+function addStackSetTemplate(
+  parent: StackTemplateInput, logicalId: string, resource: { [key: string]: unknown }, dir: string, seen: Set<string>,
+  assetIndex: Map<string, Map<string, string>>, out: StackTemplateInput[], stackNameOf: (file: string) => string,
+): void {
+  const props = isRecord(resource.Properties) ? resource.Properties : {};
+  let template: unknown;
+  let source: string;
+  let templatePath = parent.templatePath;
+  if (typeof props.TemplateBody === 'string') {
+    try {
+      template = parseTemplateText(props.TemplateBody);
+    } catch {
+      return;
+    }
+    source = 'TemplateBody';
+  } else {
+    const file = props.TemplateURL !== undefined ? nestedTemplateFile(resource, dir, assetIndex) : undefined;
+    if (!file || seen.has(file)) return;
+    template = readTemplateFile(file);
+    if (template === undefined) return;
+    seen.add(file);
+    source = path.basename(file);
+    templatePath = file;
+  }
+  if (!isRecord(template)) return;
+  out.push({
+    name: stackNameOf(`${parent.name}.${logicalId}`),
+    template,
+    // An inline body has no file of its own: findings point at the file that declares the StackSet.
+    templatePath,
+    account: undefined,
+    region: undefined,
+    stackSet: { name: parent.name, logicalId, source },
+  });
 }
 
 /**
@@ -133,6 +179,15 @@ function nestedTemplateFile(resource: { [key: string]: unknown }, dir: string, a
 /** `Stage-Stack.template.json` -> `Stage-Stack`. */
 function baseNameOf(file: string): string {
   return path.basename(file).replace(/\.template\.json$/, '').replace(/\.json$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/** A template file of the assembly: JSON, or YAML for templates a construct ships as a file. */
+function readTemplateFile(file: string): unknown {
+  try {
+    return parseTemplateText(fs.readFileSync(file, 'utf-8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function readJson(file: string): unknown {

@@ -9,6 +9,7 @@ import {
 import { Assignment, assignmentKey } from './intrinsics';
 import { normalizePolicyDocument, PolicyDocument } from '../policy/document';
 import { awsManagedPolicy, AwsManagedPolicy } from '../policy/managed-policies';
+import { ORGANIZATION_POLICY_TYPE } from '../policy/organization-policies';
 
 /** One policy document that applies to a principal, with the name a reviewer knows it by. */
 export interface NamedPolicy {
@@ -84,7 +85,7 @@ export class ResolvedResource {
 
   /** The normalized document of a policy resource (Policy, ManagedPolicy, *Policy). */
   public document(): PolicyDocument {
-    return this.memo('document', () => sharedDocument(this.properties.PolicyDocument));
+    return this.memo('document', readDocument);
   }
 
   /** The same resource model's view of another resource, under this assignment. */
@@ -202,7 +203,7 @@ export class ResolvedResource {
    */
   public ownPolicies(): NamedPolicy[] {
     if (PRINCIPAL_TYPES.has(this.type)) return this.policies();
-    if (this.properties.PolicyDocument === undefined) return [];
+    if (documentProperty(this) === undefined) return [];
     return [{ name: policyName(this), document: this.document(), resource: this.resource }];
   }
 
@@ -321,12 +322,21 @@ export function isServiceRolePolicy(policy: AwsManagedPolicy | undefined): boole
   return policy !== undefined && /^(aws-)?service-role\//.test(policy.path);
 }
 
-/** `policy "Name"`: its PolicyName or ManagedPolicyName when literal, else its logical id. */
+/** The policy document a policy resource holds: an organization policy's Content, any other's PolicyDocument. */
+function documentProperty(r: ResolvedResource): unknown {
+  return r.type === ORGANIZATION_POLICY_TYPE ? r.properties.Content : r.properties.PolicyDocument;
+}
+
+function readDocument(r: ResolvedResource): PolicyDocument {
+  return sharedDocument(documentProperty(r));
+}
+
+/** `policy "Name"`: its PolicyName, ManagedPolicyName or (organization policies) Name when literal, else its logical id. */
 export function policyName(policy: ResolvedResource): string {
   const props = policy.properties;
   const literal = (n: unknown): n is string => typeof n === 'string' && !n.includes('<');
-  const name = literal(props.PolicyName) ? props.PolicyName : literal(props.ManagedPolicyName) ? props.ManagedPolicyName : policy.logicalId;
-  return `policy "${name}"`;
+  const written = [props.PolicyName, props.ManagedPolicyName, policy.type === ORGANIZATION_POLICY_TYPE ? props.Name : undefined].find(literal);
+  return `policy "${written ?? policy.logicalId}"`;
 }
 
 const DOCUMENTS = new Map<string, PolicyDocument>();

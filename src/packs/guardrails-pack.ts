@@ -298,7 +298,10 @@ class ConstructLocator {
   /** The construct at the path CDK recorded in the template, if path metadata is on. */
   public findByPath(resource: ResourceModel): CfnResource | undefined {
     const cdkPath = resource.cdkPath;
-    return this.root && cdkPath ? this.byPath(cdkPath) : undefined;
+    const found = this.root && cdkPath ? this.byPath(cdkPath) : undefined;
+    if (found) return found;
+    const owner = stackSetOf(resource);
+    return owner ? this.findByPath(owner) : undefined;
   }
 
   public find(resource: ResourceModel): CfnResource | undefined {
@@ -308,6 +311,11 @@ class ConstructLocator {
       const found = this.byPath(cdkPath);
       if (found) return found;
     }
+    // A resource of a StackSet's template that no construct of the app wrote: its StackSet's
+    // construct answers for it (and carries its acknowledgments). Its logical id may repeat one of
+    // the declaring stack's, so the template index must not be asked.
+    const owner = stackSetOf(resource);
+    if (owner) return this.find(owner);
     const file = resource.stack.input.templatePath;
     return file ? this.index().get(`${path.basename(file)}|${resource.logicalId}`) : undefined;
   }
@@ -338,6 +346,12 @@ class ConstructLocator {
     }
     return this.byTemplate;
   }
+}
+
+/** The `AWS::CloudFormation::StackSet` whose template holds a resource, if it is in one. */
+function stackSetOf(resource: ResourceModel): ResourceModel | undefined {
+  const stackSet = resource.stack.input.stackSet;
+  return stackSet ? resource.stack.app.stack(stackSet.name)?.resources.get(stackSet.logicalId) : undefined;
 }
 
 /**

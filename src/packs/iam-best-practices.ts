@@ -19,6 +19,7 @@ export class IamBestPracticesChecks extends IamGuardrailsPack {
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super('IamBestPractices', [
       RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION, RuleFamily.IDENTITIES, RuleFamily.TRUST, RuleFamily.CREDENTIALS_IN_CODE,
+      RuleFamily.ORGANIZATIONS,
     ], scope, props);
   }
 }
@@ -59,5 +60,19 @@ export class IamTrustChecks extends IamGuardrailsPack {
    */
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
     super('IamTrust', [RuleFamily.TRUST], scope, props);
+  }
+}
+
+/**
+ * Service control policies and resource control policies of AWS Organizations (rules OR): what
+ * Organizations rejects at deployment, and what does less than it reads.
+ */
+export class IamOrganizationChecks extends IamGuardrailsPack {
+  /**
+   * @param scope the app the pack is registered on; its acknowledgments are read when aws-cdk-lib does not give plugins the construct tree
+   * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
+   */
+  constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
+    super('IamOrganization', [RuleFamily.ORGANIZATIONS], scope, props);
   }
 }

@@ -153,8 +153,16 @@ function findingOf(rule: GuardrailsRule, resource: ResourceModel, finding: strin
     finding,
     level: rule.level,
     ruleId: finding === undefined ? ruleIdOf(rule) : `${ruleIdOf(rule)}[${finding}]`,
-    message: [describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variantCount)].join(' '),
+    message: [...whereDeployed(resource), describeSafely(rule, finding, view), ...notesOn(rule, resource, finding, labels, variantCount)].join(' '),
   };
+}
+
+/** For a resource of a StackSet's template: which StackSet deploys it, from where, before the rest of the message. */
+function whereDeployed(resource: ResourceModel): string[] {
+  const stackSet = resource.stack.input.stackSet;
+  if (!stackSet) return [];
+  return [`In the template of StackSet ${stackSet.logicalId} (stack ${stackSet.name}, ${stackSet.source}), `
+    + `deployed to every account and Region it targets, resource ${resource.logicalId}:`];
 }
 
 /** A rule's result, or the first line of what it threw: a rule that throws never stops the others. */

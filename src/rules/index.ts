@@ -3,6 +3,7 @@ import { BOUNDARY_RULES } from './boundaries';
 import { CREDENTIALS_IN_CODE_RULES } from './credentials-in-code';
 import { IDENTITY_RULES } from './identities';
 import { LEAST_PRIVILEGE_RULES } from './least-privilege';
+import { ORGANIZATION_RULES } from './organizations';
 import { PRIVILEGE_ESCALATION_RULES } from './privilege-escalation';
 import { GuardrailsRule } from './rule';
 import { TRUST_RULES } from './trust';
@@ -19,4 +20,5 @@ export const ALL_RULES: readonly GuardrailsRule[] = [
   ...TRUST_RULES,
   ...CREDENTIALS_IN_CODE_RULES,
   ...BOUNDARY_RULES,
+  ...ORGANIZATION_RULES,
 ];

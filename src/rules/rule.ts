@@ -26,6 +26,8 @@ export enum RuleFamily {
   TRUST = 'TRUST',
   /** AWS credentials written into code, configuration or user data (CR). */
   CREDENTIALS_IN_CODE = 'CREDENTIALS_IN_CODE',
+  /** Service and resource control policies of AWS Organizations that fail to deploy or do less than they read (OR). */
+  ORGANIZATIONS = 'ORGANIZATIONS',
 }
 
 /** One rule: an id, a level, a pure check over one resource, and a message per finding. */
