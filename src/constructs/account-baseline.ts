@@ -13,7 +13,7 @@ import {
 import { SecurityAlarm, SecurityAlarms } from './security-alarms';
 import { SecurityTrail, SecurityTrailProps } from './security-trail';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from './strict-password-policy';
-import { GuardrailsValidationError, requireBoolean, requireEmailList, requireNumberInRange } from '../private/validation';
+import { enumLabels, GuardrailsValidationError, requireBoolean, requireEmailList, requireNumberInRange } from '../private/validation';
 
 const CONSTRUCT = 'AccountBaseline';
 
@@ -260,8 +260,7 @@ export class AccountBaseline extends Construct {
     for (const part of PARTS) requireBoolean(this, CONSTRUCT, part, props[part]);
     requireEmailList(this, CONSTRUCT, 'alertEmails', props.alertEmails);
     requireNumberInRange(this, CONSTRUCT, 'billingThreshold', props.billingThreshold, { min: 0, minExclusive: true, unit: 'of US dollars' });
-    checkAlarmSelection(owner(), 'alarms', props.alarms, Object.values(SecurityAlarm),
-      Object.keys(SecurityAlarm).map((member) => `SecurityAlarm.${member}`));
+    checkAlarmSelection(owner(), 'alarms', props.alarms, Object.values(SecurityAlarm), enumLabels(SecurityAlarm, 'SecurityAlarm'));
     if (props.passwordPolicyOptions) checkPasswordPolicyOptions(owner('passwordPolicyOptions.'), props.passwordPolicyOptions);
     if (props.trailOptions) checkSecurityTrailProps(owner('trailOptions.'), props.trailOptions);
     if (props.accessAnalyzerOptions) {

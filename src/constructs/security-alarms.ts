@@ -7,7 +7,7 @@ import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTr
 import { CIS_FILTERS } from './private/cis-filters';
 import { checkAlarmSelection } from './private/prop-checks';
 import { SecurityTrail } from './security-trail';
-import { GuardrailsValidationError } from '../private/validation';
+import { enumLabels, GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'SecurityAlarms';
 
@@ -49,7 +49,7 @@ export enum SecurityAlarm {
 }
 
 const ALL_ALARMS: SecurityAlarm[] = Object.values(SecurityAlarm) as SecurityAlarm[];
-const ALARM_LABELS: string[] = Object.keys(SecurityAlarm).map((member) => `SecurityAlarm.${member}`);
+const ALARM_LABELS: string[] = enumLabels(SecurityAlarm, 'SecurityAlarm');
 
 /**
  * Properties for SecurityAlarms. Give exactly one of `trail` and `logGroup`.

@@ -89,7 +89,14 @@ export function requireEnumMember(
 ): void {
   // Numeric TypeScript enums map values back to names too; only name -> value entries count.
   const members = Object.entries(enumObject).filter(([name]) => !/^\d+$/.test(name));
-  requireOneOf(scope, construct, prop, value, members.map(([, v]) => v), members.map(([name]) => `${enumName}.${name}`));
+  requireOneOf(scope, construct, prop, value, members.map(([, v]) => v), enumLabels(enumObject, enumName));
+}
+
+/** How the user writes each member: `EnumName.MEMBER`, with its value when that differs (`RemovalPolicy.DESTROY ('destroy')`). */
+export function enumLabels(enumObject: { readonly [member: string]: string | number }, enumName: string): string[] {
+  return Object.entries(enumObject)
+    .filter(([name]) => !/^\d+$/.test(name))
+    .map(([name, value]) => (name === value ? `${enumName}.${name}` : `${enumName}.${name} (${describeValue(value)})`));
 }
 
 /** The values CloudWatch Logs accepts as a log group's retention, in days (9999 = never expire). */

@@ -16,7 +16,7 @@ export function requireWholeDaysInRange(
   if (duration === undefined || duration.isUnresolved()) return;
   const days = duration.toDays({ integral: false });
   if (!Number.isInteger(days) || days < min || days > max) {
-    throw new GuardrailsValidationError(scope, construct, prop, duration.toString(),
+    throw new GuardrailsValidationError(scope, construct, prop, duration,
       `allowed range is ${min}-${max} days (whole days)`);
   }
 }
