@@ -161,7 +161,9 @@ describe('valid values, undefined and tokens still pass', () => {
       alertEmails: ['security@example.com', 'first.last+alerts@sub.example.co.uk'],
       billingThreshold: 0.5,
       alarms: [SecurityAlarm.ROOT_ACCOUNT_USAGE],
-      passwordPolicyOptions: { minimumPasswordLength: 20, requireSymbols: false, maxPasswordAge: Duration.days(60), removalPolicy: RemovalPolicy.RETAIN },
+      passwordPolicyOptions: {
+        minimumPasswordLength: 20, requireSymbols: false, maxPasswordAge: Duration.days(60), removalPolicy: RemovalPolicy.RETAIN,
+      },
       trailOptions: { logRetention: logs.RetentionDays.TWO_YEARS, transitionToGlacierAfter: Duration.days(30), expireLogsAfter: Duration.days(400) },
       accessAnalyzerOptions: { zoneOfTrust: AnalyzerZoneOfTrust.ACCOUNT, unusedAccess: true, unusedAccessAge: Duration.days(60) },
       complianceRulesOptions: { maxAccessKeyAge: Duration.days(45), createRecorder: false, excludeRules: ['IAM_GROUP_HAS_USERS_CHECK'] },
