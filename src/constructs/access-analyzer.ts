@@ -1,17 +1,14 @@
-import { CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { requireWholeDaysInRange, wholeDays } from './private/durations';
+import { wholeDays } from './private/durations';
+import { checkAccessAnalyzerProps, UNUSED_ACCESS_SUFFIX } from './private/prop-checks';
 import { SecurityTrail } from './security-trail';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
-import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'AccessAnalyzer';
-
-/** Suffix of the unused-access analyzer's name when `analyzerName` is given. */
-const UNUSED_ACCESS_SUFFIX = '-unused-access';
 
 /**
  * What an analyzer treats as "inside": access from outside the zone of trust is reported.
@@ -93,7 +90,7 @@ export class AccessAnalyzer extends Construct {
   constructor(scope: Construct, id: string, props: AccessAnalyzerProps = {}) {
     super(scope, id);
     const zone = props.zoneOfTrust ?? AnalyzerZoneOfTrust.ACCOUNT;
-    this.validate(props);
+    checkAccessAnalyzerProps({ scope: this, construct: CONSTRUCT }, props, AnalyzerZoneOfTrust);
 
     this.analyzer = new accessanalyzer.CfnAnalyzer(this, 'ExternalAccess', {
       type: zone,
@@ -113,21 +110,6 @@ export class AccessAnalyzer extends Construct {
     if (props.trail) {
       this.policyGenerationRole = this.createPolicyGenerationRole(props.trail);
     }
-  }
-
-  private validate(props: AccessAnalyzerProps): void {
-    const name = props.analyzerName;
-    const maxLength = 255 - (props.unusedAccess ? UNUSED_ACCESS_SUFFIX.length : 0);
-    if (name !== undefined && !Token.isUnresolved(name)
-      && (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) || name.length > maxLength)) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'analyzerName', name,
-        `1-${maxLength} characters: a letter, then letters, digits, ".", "_" or "-"`);
-    }
-    if (props.unusedAccessAge !== undefined && !props.unusedAccess) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'unusedAccessAge', props.unusedAccessAge.toString(),
-        'only allowed together with unusedAccess: true');
-    }
-    requireWholeDaysInRange(this, CONSTRUCT, 'unusedAccessAge', props.unusedAccessAge, 1, 365);
   }
 
   /**

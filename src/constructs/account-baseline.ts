@@ -1,14 +1,19 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AccessAnalyzer, AccessAnalyzerProps } from './access-analyzer';
+import { AccessAnalyzer, AccessAnalyzerProps, AnalyzerZoneOfTrust } from './access-analyzer';
 import { BillingAlarm } from './billing-alarm';
 import { CredentialReportAudit, CredentialReportAuditProps } from './credential-report-audit';
 import { IamComplianceRules, IamComplianceRulesProps } from './iam-compliance-rules';
 import { alertTopic } from './private/alert-topic';
+import {
+  checkAccessAnalyzerProps, checkAlarmSelection, checkComplianceRulesProps, checkCredentialAuditProps,
+  checkPasswordPolicyOptions, checkSecurityTrailProps, PropOwner,
+} from './private/prop-checks';
 import { SecurityAlarm, SecurityAlarms } from './security-alarms';
 import { SecurityTrail, SecurityTrailProps } from './security-trail';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from './strict-password-policy';
-import { GuardrailsValidationError } from '../private/validation';
+import { enumLabels, GuardrailsValidationError, requireBoolean, requireEmailList, requireNumberInRange } from '../private/validation';
 
 const CONSTRUCT = 'AccountBaseline';
 
@@ -112,8 +117,8 @@ export interface AccountBaselineProps {
 
   /**
    * Create the billing alarm. It works only in a us-east-1 stack (the only region with billing
-   * metrics); in a stack with another explicit region the baseline fails with an error, so switch
-   * it off there or put the baseline in us-east-1.
+   * metrics); in a stack with another explicit region the baseline fails with an error that names
+   * both fixes: put the baseline in us-east-1, or set `billingAlarm: false`.
    *
    * @default true
    */
@@ -214,6 +219,7 @@ export class AccountBaseline extends Construct {
   }
 
   private validate(props: AccountBaselineProps): void {
+    this.validateValues(props);
     if (props.trail === false && props.securityAlarms !== false) {
       throw new GuardrailsValidationError(this, CONSTRUCT, 'securityAlarms', props.securityAlarms ?? true,
         'the CIS alarms read the baseline\'s trail: with trail: false, set securityAlarms: false too');
@@ -241,5 +247,46 @@ export class AccountBaseline extends Construct {
       throw new GuardrailsValidationError(this, CONSTRUCT, 'alarms', props.alarms,
         'an alarm selection needs the security alarms: remove it or set securityAlarms: true');
     }
+    this.validateBillingRegion(props);
+  }
+
+  /**
+   * Every value the user gave, checked before any part is built and named as the user wrote it
+   * (`alertEmails`, `billingThreshold`, `trailOptions.logRetention`), not as the part that
+   * receives it calls it.
+   */
+  private validateValues(props: AccountBaselineProps): void {
+    const owner = (prefix?: string): PropOwner => ({ scope: this, construct: CONSTRUCT, prefix });
+    for (const part of PARTS) requireBoolean(this, CONSTRUCT, part, props[part]);
+    requireEmailList(this, CONSTRUCT, 'alertEmails', props.alertEmails);
+    requireNumberInRange(this, CONSTRUCT, 'billingThreshold', props.billingThreshold, { min: 0, minExclusive: true, unit: 'of US dollars' });
+    checkAlarmSelection(owner(), 'alarms', props.alarms, Object.values(SecurityAlarm), enumLabels(SecurityAlarm, 'SecurityAlarm'));
+    if (props.passwordPolicyOptions) checkPasswordPolicyOptions(owner('passwordPolicyOptions.'), props.passwordPolicyOptions);
+    if (props.trailOptions) checkSecurityTrailProps(owner('trailOptions.'), props.trailOptions);
+    if (props.accessAnalyzerOptions) {
+      checkAccessAnalyzerProps(owner('accessAnalyzerOptions.'), props.accessAnalyzerOptions, AnalyzerZoneOfTrust);
+    }
+    if (props.complianceRulesOptions) {
+      checkComplianceRulesProps(owner('complianceRulesOptions.'), props.complianceRulesOptions, IamComplianceRules.RULE_IDENTIFIERS);
+    }
+    if (props.credentialAuditOptions) checkCredentialAuditProps(owner('credentialAuditOptions.'), props.credentialAuditOptions);
+  }
+
+  /** The billing alarm needs a us-east-1 stack; say so here, where both fixes are the user's props. */
+  private validateBillingRegion(props: AccountBaselineProps): void {
+    const region = Stack.of(this).region;
+    if (!(props.billingAlarm ?? true) || Token.isUnresolved(region) || region === BILLING_METRICS_REGION) return;
+    throw new GuardrailsValidationError(this, CONSTRUCT, 'billingAlarm', props.billingAlarm ?? true,
+      `the billing alarm works only in ${BILLING_METRICS_REGION} (CloudWatch publishes AWS/Billing metrics only there) and this stack `
+      + `is in ${region}: put the baseline in a stack with env.region '${BILLING_METRICS_REGION}', or set billingAlarm: false `
+      + `(and add a BillingAlarm to a ${BILLING_METRICS_REGION} stack of the same account)`);
   }
 }
+
+/** The parts of the baseline, each switched on or off by a boolean prop. */
+const PARTS = [
+  'passwordPolicy', 'trail', 'securityAlarms', 'accessAnalyzer', 'complianceRules', 'billingAlarm', 'credentialAudit',
+] as const;
+
+/** The only region where CloudWatch publishes the AWS/Billing metrics. */
+const BILLING_METRICS_REGION = 'us-east-1';

@@ -4,7 +4,7 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alertTopic } from './private/alert-topic';
-import { GuardrailsValidationError, warn } from '../private/validation';
+import { GuardrailsValidationError, requireNumberInRange, warn } from '../private/validation';
 
 const CONSTRUCT = 'BillingAlarm';
 
@@ -62,8 +62,9 @@ export class BillingAlarm extends Construct {
   constructor(scope: Construct, id: string, props: BillingAlarmProps) {
     super(scope, id);
     const { threshold } = props;
-    if (!Token.isUnresolved(threshold) && !(Number.isFinite(threshold) && threshold > 0)) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'threshold', threshold, 'must be a number of US dollars greater than 0');
+    requireNumberInRange(this, CONSTRUCT, 'threshold', threshold, { min: 0, minExclusive: true, unit: 'of US dollars' });
+    if (threshold === undefined) {
+      throw new GuardrailsValidationError(this, CONSTRUCT, 'threshold', threshold, 'required: a number of US dollars greater than 0');
     }
     const region = Stack.of(this).region;
     if (Token.isUnresolved(region)) {

@@ -1,7 +1,7 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { GuardrailsValidationError } from '../private/validation';
+import { BOOLEAN_ALLOWED, DURATION_ALLOWED, GuardrailsValidationError, isDuration } from '../private/validation';
 
 /**
  * Properties for `BoundedRole`: the usual `iam.RoleProps` plus the boundary and trust guardrails.
@@ -109,6 +109,15 @@ export class BoundedRole extends iam.Role {
     // Problems are collected first and thrown after super(), so the error names this role's path.
     const problems: Problem[] = [];
     const stack = Stack.of(scope);
+    for (const prop of ['requireMfa', 'restrictServicesToStackAccount'] as const) {
+      const value: unknown = props[prop];
+      if (value !== undefined && typeof value !== 'boolean') problems.push({ prop, value, allowed: BOOLEAN_ALLOWED });
+    }
+    let maxSessionDuration = props.maxSessionDuration ?? Duration.hours(1);
+    if (!isDuration(maxSessionDuration)) {
+      problems.push({ prop: 'maxSessionDuration', value: maxSessionDuration, allowed: DURATION_ALLOWED });
+      maxSessionDuration = Duration.hours(1); // lets super() finish, so that the error names this role's path
+    }
 
     let boundary = props.permissionsBoundary;
     if (boundary && props.allowedServices !== undefined) {
@@ -144,7 +153,7 @@ export class BoundedRole extends iam.Role {
       ...props,
       assumedBy,
       permissionsBoundary: boundary,
-      maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
+      maxSessionDuration,
     });
 
     if (problems.length > 0) {

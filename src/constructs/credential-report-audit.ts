@@ -1,4 +1,4 @@
-import { Duration, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Duration, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,16 +10,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuditFunction } from './credential-report-audit/audit-function';
 import { alertTopic } from './private/alert-topic';
-import { requireWholeDaysInRange } from './private/durations';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
   DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
 } from './private/password-policy-defaults';
+import { checkCredentialAuditProps } from './private/prop-checks';
 import { CredentialFindingType } from '../credentials/credential-report-types';
 import { AUDIT_ENV, TOTAL_FINDINGS_METRIC } from '../credentials/private/audit-config';
 import { DEFAULT_ROOT_USAGE_WINDOW_DAYS } from '../credentials/private/evaluate';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
-import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'CredentialReportAudit';
 
@@ -133,11 +132,8 @@ export class CredentialReportAudit extends Construct {
   constructor(scope: Construct, id: string, props: CredentialReportAuditProps = {}) {
     super(scope, id);
 
-    requireWholeDaysInRange(this, CONSTRUCT, 'maxAccessKeyAge', props.maxAccessKeyAge, 1, 365);
-    requireWholeDaysInRange(this, CONSTRUCT, 'maxUnusedAge', props.maxUnusedAge, 1, 365);
-    requireWholeDaysInRange(this, CONSTRUCT, 'rootUsageWindow', props.rootUsageWindow, 1, 365);
+    checkCredentialAuditProps({ scope: this, construct: CONSTRUCT }, props);
     this.metricNamespace = props.metricNamespace ?? CredentialReportAudit.DEFAULT_METRIC_NAMESPACE;
-    validateNamespace(this, this.metricNamespace);
 
     this.topic = alertTopic(this, { constructName: CONSTRUCT, topic: props.topic, emails: props.emails });
 
@@ -247,12 +243,4 @@ export class CredentialReportAudit extends Construct {
 
 function days(duration: Duration | undefined, defaultDays: number): string {
   return Tokenization.stringifyNumber(duration === undefined ? defaultDays : duration.toDays());
-}
-
-function validateNamespace(scope: Construct, namespace: string): void {
-  if (Token.isUnresolved(namespace)) return;
-  if (namespace.length < 1 || namespace.length > 255 || namespace.includes(':') || namespace.startsWith('AWS/')) {
-    throw new GuardrailsValidationError(scope, CONSTRUCT, 'metricNamespace', namespace,
-      'a CloudWatch namespace is 1-255 characters, without ":", and must not start with "AWS/"');
-  }
 }

@@ -3,12 +3,12 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
-import { requireWholeDaysInRange } from './private/durations';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
-import { GuardrailsValidationError, requireIntegerInRange } from '../private/validation';
+import { checkComplianceRulesProps } from './private/prop-checks';
+import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'IamComplianceRules';
 
@@ -182,8 +182,8 @@ export class IamComplianceRules extends Construct {
 
   constructor(scope: Construct, id: string, props: IamComplianceRulesProps = {}) {
     super(scope, id);
+    const excluded = checkComplianceRulesProps({ scope: this, construct: CONSTRUCT }, props, IamComplianceRules.RULE_IDENTIFIERS);
     const parameters = this.ruleParameters(props);
-    const excluded = this.validateExclusions(props.excludeRules);
 
     let recorderReady: IDependable[] = [];
     if (props.createRecorder) {
@@ -225,12 +225,6 @@ export class IamComplianceRules extends Construct {
     const maxAccessKeyAge = props.maxAccessKeyAge ?? Duration.days(DEFAULT_MAX_ACCESS_KEY_AGE_DAYS);
     const maxCredentialUsageAge = props.maxCredentialUsageAge ?? Duration.days(DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS);
 
-    requireIntegerInRange(this, CONSTRUCT, 'minimumPasswordLength', minimumPasswordLength, 6, 128, 'characters');
-    requireIntegerInRange(this, CONSTRUCT, 'passwordReusePrevention', passwordReusePrevention, 1, 24, 'passwords');
-    requireWholeDaysInRange(this, CONSTRUCT, 'maxPasswordAge', maxPasswordAge, 1, 1095);
-    requireWholeDaysInRange(this, CONSTRUCT, 'maxAccessKeyAge', maxAccessKeyAge, 1, 365);
-    requireWholeDaysInRange(this, CONSTRUCT, 'maxCredentialUsageAge', maxCredentialUsageAge, 1, 365);
-
     const excludeBoundaries = String(props.excludePermissionsBoundaryPolicies ?? true);
     const flag = (value: boolean | undefined, fallback: boolean) => String(value ?? fallback);
     return {
@@ -254,22 +248,6 @@ export class IamComplianceRules extends Construct {
       },
       [config.ManagedRuleIdentifiers.CLOUDTRAIL_MULTI_REGION_ENABLED]: { readWriteType: 'ALL' },
     };
-  }
-
-  private validateExclusions(excludeRules: string[] | undefined): Set<string> {
-    const excluded = new Set<string>();
-    for (const identifier of excludeRules ?? []) {
-      if (!IamComplianceRules.RULE_IDENTIFIERS.includes(identifier)) {
-        throw new GuardrailsValidationError(this, CONSTRUCT, 'excludeRules', identifier,
-          `allowed values are the rule identifiers (case-sensitive): ${IamComplianceRules.RULE_IDENTIFIERS.join(', ')}`);
-      }
-      excluded.add(identifier);
-    }
-    if (excluded.size === IamComplianceRules.RULE_IDENTIFIERS.length) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'excludeRules', excludeRules,
-        'leaves no rule to create; exclude fewer rules, or do not use IamComplianceRules');
-    }
-    return excluded;
   }
 
   /**

@@ -9,7 +9,7 @@ import { alertTopic } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
 import { SecurityTrail } from './security-trail';
-import { warn } from '../private/validation';
+import { requireBoolean, warn } from '../private/validation';
 
 const CONSTRUCT = 'RootUsageAlarm';
 
@@ -94,6 +94,7 @@ export class RootUsageAlarm extends Construct {
     const logGroup = resolveCloudTrailLogGroup(this, CONSTRUCT, props.trail, props.logGroup);
     const namespace = props.namespace ?? DEFAULT_CIS_NAMESPACE;
     requireMetricNamespace(this, CONSTRUCT, namespace);
+    requireBoolean(this, CONSTRUCT, 'eventBridge', props.eventBridge);
 
     this.topic = alertTopic(this, { constructName: CONSTRUCT, topic: props.topic, emails: props.emails });
 

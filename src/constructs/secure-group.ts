@@ -2,7 +2,7 @@ import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { forceMfaStatements } from './private/force-mfa-policy';
-import { GuardrailsValidationError } from '../private/validation';
+import { GuardrailsValidationError, requireBoolean } from '../private/validation';
 
 /**
  * Properties for `SecureGroup`.
@@ -113,6 +113,9 @@ export class SecureGroup extends Construct implements iam.IGrantable {
     super(scope, id);
     this.allowAdministratorAccess = props.allowAdministratorAccess ?? false;
     validateGroupName(this, props.groupName);
+    for (const prop of ['requireMfa', 'allowSelfServiceCredentials', 'allowAdministratorAccess'] as const) {
+      requireBoolean(this, CONSTRUCT, prop, props[prop]);
+    }
     (props.managedPolicies ?? []).forEach((policy, index) => this.rejectAdministratorPolicy(policy, `managedPolicies[${index}]`));
     (props.statements ?? []).forEach((statement, index) => this.rejectAdministratorStatement(statement, `statements[${index}]`));
 

@@ -5,8 +5,9 @@ import { Construct } from 'constructs';
 import { alertTopic } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
+import { checkAlarmSelection } from './private/prop-checks';
 import { SecurityTrail } from './security-trail';
-import { GuardrailsValidationError } from '../private/validation';
+import { enumLabels, GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'SecurityAlarms';
 
@@ -48,6 +49,7 @@ export enum SecurityAlarm {
 }
 
 const ALL_ALARMS: SecurityAlarm[] = Object.values(SecurityAlarm) as SecurityAlarm[];
+const ALARM_LABELS: string[] = enumLabels(SecurityAlarm, 'SecurityAlarm');
 
 /**
  * Properties for SecurityAlarms. Give exactly one of `trail` and `logGroup`.
@@ -123,7 +125,7 @@ export class SecurityAlarms extends Construct {
     const logGroup = resolveCloudTrailLogGroup(this, CONSTRUCT, props.trail, props.logGroup);
     const namespace = props.namespace ?? DEFAULT_CIS_NAMESPACE;
     requireMetricNamespace(this, CONSTRUCT, namespace);
-    const selected = this.validateSelection(props.alarms);
+    const selected = checkAlarmSelection({ scope: this, construct: CONSTRUCT }, 'alarms', props.alarms, ALL_ALARMS, ALARM_LABELS);
 
     this.topic = alertTopic(this, { constructName: CONSTRUCT, topic: props.topic, emails: props.emails });
 
@@ -151,24 +153,5 @@ export class SecurityAlarms extends Construct {
         `not created here; selected: ${[...this.byKind.keys()].join(', ')}`);
     }
     return found;
-  }
-
-  private validateSelection(alarms: SecurityAlarm[] | undefined): Set<SecurityAlarm> {
-    if (alarms === undefined) return new Set(ALL_ALARMS);
-    if (alarms.length === 0) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'alarms', alarms,
-        'select at least one SecurityAlarm, or leave alarms undefined for all of them');
-    }
-    const seen = new Set<SecurityAlarm>();
-    for (const alarm of alarms) {
-      if (!ALL_ALARMS.includes(alarm)) {
-        throw new GuardrailsValidationError(this, CONSTRUCT, 'alarms', alarm, `allowed values are ${ALL_ALARMS.join(', ')}`);
-      }
-      if (seen.has(alarm)) {
-        throw new GuardrailsValidationError(this, CONSTRUCT, 'alarms', alarm, 'each alarm may be selected once');
-      }
-      seen.add(alarm);
-    }
-    return seen;
   }
 }

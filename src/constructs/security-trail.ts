@@ -1,19 +1,15 @@
-import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { requireWholeDaysInRange } from './private/durations';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
+import { checkSecurityTrailProps } from './private/prop-checks';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
-import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'SecurityTrail';
-
-/** About a century: a sanity bound for log ages, not a policy. */
-const MAX_LOG_AGE_DAYS = 36500;
 
 /**
  * Properties for a SecurityTrail.
@@ -122,7 +118,7 @@ export class SecurityTrail extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const transitionToGlacierAfter = props.transitionToGlacierAfter ?? Duration.days(90);
     const expireAfter = props.expireLogsAfter ?? Duration.days(7 * 365);
-    this.validate(props, transitionToGlacierAfter, expireAfter);
+    checkSecurityTrailProps({ scope: this, construct: CONSTRUCT }, props);
 
     this.key = this.createKey(stack, removalPolicy);
 
@@ -169,34 +165,6 @@ export class SecurityTrail extends Construct {
     const dataEventOptions = { includeManagementEvents: false, readWriteType: cloudtrail.ReadWriteType.ALL };
     if (props.s3DataEvents) this.trail.logAllS3DataEvents(dataEventOptions);
     if (props.lambdaDataEvents) this.trail.logAllLambdaDataEvents(dataEventOptions);
-  }
-
-  private validate(props: SecurityTrailProps, transitionToGlacierAfter: Duration, expireAfter: Duration): void {
-    const { trailName, organizationId } = props;
-    if (trailName !== undefined && !Token.isUnresolved(trailName)
-      && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/.test(trailName)) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'trailName', trailName,
-        '3-128 characters of letters, digits, ".", "_" and "-", starting and ending with a letter or digit');
-    }
-    if (props.isOrganizationTrail && organizationId === undefined) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'organizationId', organizationId,
-        'required when isOrganizationTrail is true (the bucket policy must let CloudTrail write AWSLogs/<organizationId>/)');
-    }
-    if (!props.isOrganizationTrail && organizationId !== undefined) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'organizationId', organizationId,
-        'only allowed together with isOrganizationTrail: true');
-    }
-    if (organizationId !== undefined && !Token.isUnresolved(organizationId) && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'organizationId', organizationId,
-        'an AWS Organizations id: "o-" followed by 10-32 lowercase letters or digits');
-    }
-    requireWholeDaysInRange(this, CONSTRUCT, 'transitionToGlacierAfter', transitionToGlacierAfter, 0, MAX_LOG_AGE_DAYS);
-    requireWholeDaysInRange(this, CONSTRUCT, 'expireLogsAfter', expireAfter, 1, MAX_LOG_AGE_DAYS);
-    if (!transitionToGlacierAfter.isUnresolved() && !expireAfter.isUnresolved()
-      && expireAfter.toDays() <= transitionToGlacierAfter.toDays()) {
-      throw new GuardrailsValidationError(this, CONSTRUCT, 'expireLogsAfter', expireAfter.toString(),
-        `must be more than transitionToGlacierAfter (${transitionToGlacierAfter.toString()}); S3 rejects a lifecycle that expires before it transitions`);
-    }
   }
 
   /**

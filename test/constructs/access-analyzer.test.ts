@@ -136,10 +136,10 @@ describe('AccessAnalyzer validation', () => {
   const make = (props: any) => () => new AccessAnalyzer(s, `A${n++}`, props);
 
   test.each([
-    ['age 0', { unusedAccess: true, unusedAccessAge: Duration.days(0) }, /\[Errors\/A\d+\] AccessAnalyzer: invalid unusedAccessAge 'Duration.days\(0\)'; allowed range is 1-365 days/],
-    ['age 366', { unusedAccess: true, unusedAccessAge: Duration.days(366) }, /invalid unusedAccessAge 'Duration.days\(366\)'; allowed range is 1-365 days/],
-    ['age in hours', { unusedAccess: true, unusedAccessAge: Duration.hours(36) }, /invalid unusedAccessAge 'Duration.hours\(36\)'; allowed range is 1-365 days \(whole days\)/],
-    ['age without unusedAccess', { unusedAccessAge: Duration.days(30) }, /invalid unusedAccessAge 'Duration.days\(30\)'; only allowed together with unusedAccess: true/],
+    ['age 0', { unusedAccess: true, unusedAccessAge: Duration.days(0) }, /\[Errors\/A\d+\] AccessAnalyzer: invalid unusedAccessAge Duration.days\(0\); allowed range is 1-365 days/],
+    ['age 366', { unusedAccess: true, unusedAccessAge: Duration.days(366) }, /invalid unusedAccessAge Duration.days\(366\); allowed range is 1-365 days/],
+    ['age in hours', { unusedAccess: true, unusedAccessAge: Duration.hours(36) }, /invalid unusedAccessAge Duration.hours\(36\); allowed range is 1-365 days \(whole days\)/],
+    ['age without unusedAccess', { unusedAccessAge: Duration.days(30) }, /invalid unusedAccessAge Duration.days\(30\); only allowed together with unusedAccess: true/],
     ['name starting with a digit', { analyzerName: '1starts-with-digit' }, /AccessAnalyzer: invalid analyzerName '1starts-with-digit'; 1-255 characters/],
     ['name too long', { analyzerName: 'a'.repeat(256) }, /invalid analyzerName 'a{256}'; 1-255 characters/],
     ['name too long for the suffix', { analyzerName: 'a'.repeat(250), unusedAccess: true }, /invalid analyzerName 'a{250}'; 1-241 characters/],

@@ -69,12 +69,12 @@ describe('BillingAlarm validation', () => {
   test.each([[0], [-5], [Number.NaN], [Number.POSITIVE_INFINITY]])('threshold %p is rejected', (threshold) => {
     const s = newStack('Threshold');
     expect(() => new BillingAlarm(s, 'Billing', { threshold }))
-      .toThrow(/\[Threshold\/Billing\] BillingAlarm: invalid threshold .*; must be a number of US dollars greater than 0/);
+      .toThrow(/\[Threshold\/Billing\] BillingAlarm: invalid threshold .*; must be a finite number of US dollars greater than 0/);
   });
 
   test('bad emails are rejected', () => {
     const s = newStack('Emails');
-    expect(() => new BillingAlarm(s, 'Billing', { threshold: 1, emails: ['@example.com'] })).toThrow(/BillingAlarm: invalid emails '@example.com'/);
+    expect(() => new BillingAlarm(s, 'Billing', { threshold: 1, emails: ['@example.com'] })).toThrow(/BillingAlarm: invalid emails\[0\] '@example.com'; an email address has one "@"/);
   });
 
   test('a token threshold passes', () => {

@@ -229,7 +229,7 @@ describe('CredentialReportAudit validation', () => {
     ['maxUnusedAge', 'Duration.days(400)', { maxUnusedAge: Duration.days(400) }],
     ['rootUsageWindow', 'Duration.minutes(30)', { rootUsageWindow: Duration.minutes(30) }],
   ])('%s outside 1-365 whole days: %s', (prop, shown, props) => {
-    expect(error(props)).toBe(`[Invalid/Audit] CredentialReportAudit: invalid ${prop} '${shown}'; allowed range is 1-365 days (whole days)`);
+    expect(error(props)).toBe(`[Invalid/Audit] CredentialReportAudit: invalid ${prop} ${shown}; allowed range is 1-365 days (whole days)`);
   });
 
   test('the boundaries 1 and 365 days are accepted', () => {
@@ -251,6 +251,6 @@ describe('CredentialReportAudit validation', () => {
 
   test('an email that is not an address', () => {
     expect(error({ emails: ['security at example.com'] })).toMatch(
-      /^\[Invalid\/Audit\] CredentialReportAudit: invalid emails 'security at example.com'; each entry must be an email address/);
+      /^\[Invalid\/Audit\] CredentialReportAudit: invalid emails\[0\] 'security at example.com'; an email address has one "@"/);
   });
 });

@@ -213,11 +213,11 @@ describe('IamComplianceRules validation', () => {
   const make = (props: any) => () => new IamComplianceRules(s, `R${n++}`, props);
 
   test.each([
-    ['maxAccessKeyAge 0', { maxAccessKeyAge: Duration.days(0) }, /\[Errors\/R\d+\] IamComplianceRules: invalid maxAccessKeyAge 'Duration.days\(0\)'; allowed range is 1-365 days/],
-    ['maxAccessKeyAge 366', { maxAccessKeyAge: Duration.days(366) }, /invalid maxAccessKeyAge 'Duration.days\(366\)'; allowed range is 1-365 days/],
-    ['maxAccessKeyAge in hours', { maxAccessKeyAge: Duration.hours(12) }, /invalid maxAccessKeyAge 'Duration.hours\(12\)'/],
-    ['maxCredentialUsageAge', { maxCredentialUsageAge: Duration.days(400) }, /invalid maxCredentialUsageAge 'Duration.days\(400\)'; allowed range is 1-365 days/],
-    ['maxPasswordAge', { maxPasswordAge: Duration.days(1096) }, /invalid maxPasswordAge 'Duration.days\(1096\)'; allowed range is 1-1095 days/],
+    ['maxAccessKeyAge 0', { maxAccessKeyAge: Duration.days(0) }, /\[Errors\/R\d+\] IamComplianceRules: invalid maxAccessKeyAge Duration.days\(0\); allowed range is 1-365 days/],
+    ['maxAccessKeyAge 366', { maxAccessKeyAge: Duration.days(366) }, /invalid maxAccessKeyAge Duration.days\(366\); allowed range is 1-365 days/],
+    ['maxAccessKeyAge in hours', { maxAccessKeyAge: Duration.hours(12) }, /invalid maxAccessKeyAge Duration.hours\(12\)/],
+    ['maxCredentialUsageAge', { maxCredentialUsageAge: Duration.days(400) }, /invalid maxCredentialUsageAge Duration.days\(400\); allowed range is 1-365 days/],
+    ['maxPasswordAge', { maxPasswordAge: Duration.days(1096) }, /invalid maxPasswordAge Duration.days\(1096\); allowed range is 1-1095 days/],
     ['minimumPasswordLength', { minimumPasswordLength: 5 }, /IamComplianceRules: invalid minimumPasswordLength 5; allowed range is 6-128 characters/],
     ['passwordReusePrevention', { passwordReusePrevention: 25 }, /invalid passwordReusePrevention 25; allowed range is 1-24 passwords/],
     ['excludeRules unknown', { excludeRules: ['iam_user_mfa_enabled'] }, /invalid excludeRules 'iam_user_mfa_enabled'; allowed values are the rule identifiers \(case-sensitive\)/],

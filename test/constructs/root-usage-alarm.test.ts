@@ -154,8 +154,8 @@ describe('RootUsageAlarm validation', () => {
 
   test('rejects bad emails', () => {
     expect(make({ logGroup, emails: ['security@example.com', 'not-an-email'] }))
-      .toThrow(/\[Errors\/A\d+\] RootUsageAlarm: invalid emails 'not-an-email'; each entry must be an email address/);
-    expect(make({ logGroup, emails: ['two words@example.com'] })).toThrow(/invalid emails 'two words@example.com'/);
+      .toThrow(/\[Errors\/A\d+\] RootUsageAlarm: invalid emails\[1\] 'not-an-email'; an email address has one "@"/);
+    expect(make({ logGroup, emails: ['two words@example.com'] })).toThrow(/invalid emails\[0\] 'two words@example.com'; the part before "@" may not contain spaces/);
   });
 
   test('rejects a reserved or empty namespace', () => {

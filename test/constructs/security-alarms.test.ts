@@ -171,12 +171,12 @@ describe('SecurityAlarms validation', () => {
   test('rejects an empty, duplicated or unknown selection', () => {
     expect(make({ logGroup, alarms: [] })).toThrow(/SecurityAlarms: invalid alarms \[\]; select at least one SecurityAlarm/);
     expect(make({ logGroup, alarms: [SecurityAlarm.VPC_CHANGES, SecurityAlarm.VPC_CHANGES] }))
-      .toThrow(/invalid alarms 'CloudWatch.14'; each alarm may be selected once/);
-    expect(make({ logGroup, alarms: ['CloudWatch.99'] })).toThrow(/invalid alarms 'CloudWatch.99'; allowed values are CloudWatch.1, CloudWatch.2/);
+      .toThrow(/invalid alarms\[1\] 'CloudWatch.14'; each alarm may be selected once/);
+    expect(make({ logGroup, alarms: ['CloudWatch.99'] })).toThrow(/invalid alarms\[0\] 'CloudWatch.99'; allowed values are SecurityAlarm.ROOT_ACCOUNT_USAGE \('CloudWatch.1'\), SecurityAlarm.UNAUTHORIZED_API_CALLS \('CloudWatch.2'\)/);
   });
 
   test('rejects a bad namespace and bad emails', () => {
     expect(make({ logGroup, namespace: 'AWS/Mine' })).toThrow(/SecurityAlarms: invalid namespace 'AWS\/Mine'/);
-    expect(make({ logGroup, emails: ['nobody'] })).toThrow(/SecurityAlarms: invalid emails 'nobody'/);
+    expect(make({ logGroup, emails: ['nobody'] })).toThrow(/SecurityAlarms: invalid emails\[0\] 'nobody'/);
   });
 });

@@ -256,10 +256,10 @@ describe('SecurityTrail validation', () => {
     ['organizationId', { isOrganizationTrail: true }, /SecurityTrail: invalid organizationId undefined; required when isOrganizationTrail is true/],
     ['organizationId', { organizationId: 'o-a1b2c3d4e5' }, /invalid organizationId 'o-a1b2c3d4e5'; only allowed together with isOrganizationTrail: true/],
     ['organizationId', { isOrganizationTrail: true, organizationId: '123456789012' }, /invalid organizationId '123456789012'; an AWS Organizations id/],
-    ['transitionToGlacierAfter', { transitionToGlacierAfter: Duration.hours(36) }, /invalid transitionToGlacierAfter 'Duration.hours\(36\)'; allowed range is 0-36500 days/],
-    ['expireLogsAfter', { expireLogsAfter: Duration.days(0) }, /invalid expireLogsAfter 'Duration.days\(0\)'; allowed range is 1-36500 days/],
-    ['expireLogsAfter', { expireLogsAfter: Duration.days(36501) }, /invalid expireLogsAfter 'Duration.days\(36501\)'; allowed range/],
-    ['expireLogsAfter', { expireLogsAfter: Duration.days(60) }, /invalid expireLogsAfter 'Duration.days\(60\)'; must be more than transitionToGlacierAfter \(Duration.days\(90\)\)/],
+    ['transitionToGlacierAfter', { transitionToGlacierAfter: Duration.hours(36) }, /invalid transitionToGlacierAfter Duration.hours\(36\); allowed range is 0-36500 days/],
+    ['expireLogsAfter', { expireLogsAfter: Duration.days(0) }, /invalid expireLogsAfter Duration.days\(0\); allowed range is 1-36500 days/],
+    ['expireLogsAfter', { expireLogsAfter: Duration.days(36501) }, /invalid expireLogsAfter Duration.days\(36501\); allowed range/],
+    ['expireLogsAfter', { expireLogsAfter: Duration.days(60) }, /invalid expireLogsAfter Duration.days\(60\); must be more than transitionToGlacierAfter \(Duration.days\(90\)\)/],
   ])('rejects a bad %s', (_prop, props, message) => {
     expect(make(props as any)).toThrow(message);
   });

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { GuardrailsValidationError } from '../../private/validation';
+import { requireEmailList } from '../../private/validation';
 
 /** Where a guardrail construct sends its alerts. */
 export interface AlertTopicOptions {
@@ -15,23 +15,14 @@ export interface AlertTopicOptions {
   readonly emails?: string[];
 }
 
-// Deliberately loose: one `@`, no spaces, a dot in the domain. SNS sends a confirmation mail anyway;
-// this only catches the typo that would otherwise fail the deployment or subscribe nobody.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * The SNS topic a guardrail notifies: the given one, or a new one encrypted with its own
  * customer-managed KMS key and refusing publishers that do not use TLS (AwsSolutions-SNS2/SNS3).
  * Email subscriptions are created in `scope`, so two constructs can share a topic without colliding.
  */
 export function alertTopic(scope: Construct, options: AlertTopicOptions): sns.ITopic {
+  requireEmailList(scope, options.constructName, 'emails', options.emails);
   const emails = options.emails ?? [];
-  emails.forEach((email) => {
-    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
-      throw new GuardrailsValidationError(scope, options.constructName, 'emails', email,
-        'each entry must be an email address like security@example.com');
-    }
-  });
 
   const topic = options.topic ?? createEncryptedTopic(scope);
 
