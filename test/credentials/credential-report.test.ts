@@ -475,7 +475,7 @@ describe('CredentialReport.findings', () => {
 
   describe('an unknown flag is a finding, not a pass', () => {
     test.each([
-      ['mfa_active blank', { mfa: '' }, 'mfa', "MFA status unknown: mfa_active is blank instead of true or false, so MFA was not checked"],
+      ['mfa_active blank', { mfa: '' }, 'mfa', 'MFA status unknown: mfa_active is blank instead of true or false, so MFA was not checked'],
       ['mfa_active N/A', { mfa: 'N/A' }, 'mfa', "MFA status unknown: mfa_active is 'N/A' instead of true or false, so MFA was not checked"],
       ['password_enabled blank', { passwordEnabled: ' ' }, 'password',
         'console password status unknown: password_enabled is blank instead of true or false, so whether the console password is unused or lacks MFA was not checked'],
@@ -503,7 +503,7 @@ describe('CredentialReport.findings', () => {
       ]);
     });
 
-    test("the root user: unknown MFA and key status are findings; its password_enabled (always not_supported) is not", () => {
+    test('the root user: unknown MFA and key status are findings; its password_enabled (always not_supported) is not', () => {
       const findings = report({ user: ROOT, passwordEnabled: 'not_supported', mfa: '', key1Active: 'N/A' }).findings({ now: NOW });
       expect(findings.map(f => `${f.type} ${f.credential}`)).toEqual(['CredentialStatusUnknown mfa', 'CredentialStatusUnknown access_key_1']);
       expect(findings[1].detail).toBe(

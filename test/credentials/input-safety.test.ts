@@ -6,7 +6,7 @@ import { gzipSync } from 'zlib';
 import { CredentialFindingType, CredentialKind } from '../../src/credentials/credential-report';
 import { CredentialReportParseError } from '../../src/credentials/private/csv';
 import { decodeReportBytes } from '../../src/credentials/private/decode';
-import { escapeControlCharacters, truncate } from '../../src/credentials/private/escape';
+import { escapeControlCharacters, terminalSafeJson, truncate } from '../../src/credentials/private/escape';
 import { evaluateRows, thresholdsInDays } from '../../src/credentials/private/evaluate';
 import { parseCredentialReport, parseCredentialReportLenient } from '../../src/credentials/private/parse';
 
@@ -131,7 +131,7 @@ describe('escapeControlCharacters', () => {
     ['DEL and C1 controls (U+009B is a one-character CSI)', 'x\x7fy\u009b2Jz\u0085', 'x\\u007fy\\u009b2Jz\\u0085'],
     ['bidi overrides and isolates', 'admin\u202egpj.exe\u2066\u2069\u200f\u061c', 'admin\\u202egpj.exe\\u2066\\u2069\\u200f\\u061c'],
     ['line and paragraph separators', 'a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
-    ['a backslash, so an escape cannot be forged', 'a\\u001b', 'a\\\\u001b'],
+    ['a backslash is kept (messages carry commands such as tr)', "tr '\\r' '\\n'", "tr '\\r' '\\n'"],
     ['NUL', 'a\0b', 'a\\u0000b'],
   ])('%s', (_name, input, expected) => {
     expect(escapeControlCharacters(input)).toBe(expected);
@@ -140,6 +140,13 @@ describe('escapeControlCharacters', () => {
   test('printable text is unchanged: punctuation, accents, CJK, emoji, zero-width joiners in emoji', () => {
     const text = 'ops,admin+=.@_- élan 日本語 👩‍💻 <root_account>';
     expect(escapeControlCharacters(text)).toBe(text);
+  });
+
+  test('terminalSafeJson: still JSON, same value, no raw DEL, C1 or bidi characters', () => {
+    const value = { user: 'a\u001b[31m\u007f\u009b\u202e\u2066\u2028é日🙂' };
+    const json = terminalSafeJson(value, 2);
+    expect(JSON.parse(json)).toEqual(value);
+    expect(json).toContain('a\\u001b[31m\\u007f\\u009b\\u202e\\u2066\\u2028é日🙂');
   });
 
   test('truncate keeps short text and says how much it cut', () => {

@@ -24,7 +24,7 @@ export function decodeReportBytes(bytes: Uint8Array, what = 'the input'): string
     throw new CredentialReportParseError(
       `${what} is UTF-16 (${utf16}) text, as Windows PowerShell's > and Out-File write by default; ${TO_UTF8}: `
       + 'convert it, e.g. iconv -f UTF-16 -t UTF-8 report.csv > report-utf8.csv, or in PowerShell '
-      + "use Out-File -Encoding utf8 (or Set-Content) instead of >");
+      + 'use Out-File -Encoding utf8 (or Set-Content) instead of >');
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -67,26 +67,29 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i];
-    let extra: number;
-    let min: number;
     if (b < 0x80) {
       i++;
       continue;
-    } else if (b >= 0xc2 && b <= 0xdf) {
-      extra = 1; min = 0x80;
+    }
+    // The lead byte gives the length, the bits it contributes and the smallest code point that
+    // needs that length (a smaller one is an overlong form, which UTF-8 forbids).
+    let extra: number;
+    let code: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      extra = 1; code = b - 0xc0; min = 0x80;
     } else if (b >= 0xe0 && b <= 0xef) {
-      extra = 2; min = 0x800;
+      extra = 2; code = b - 0xe0; min = 0x800;
     } else if (b >= 0xf0 && b <= 0xf4) {
-      extra = 3; min = 0x10000;
+      extra = 3; code = b - 0xf0; min = 0x10000;
     } else {
       return i;
     }
     if (i + extra >= bytes.length) return i; // cut off at the end
-    let code = b & (0x3f >> extra);
     for (let k = 1; k <= extra; k++) {
       const c = bytes[i + k];
-      if ((c & 0xc0) !== 0x80) return i;
-      code = (code << 6) | (c & 0x3f);
+      if (c < 0x80 || c > 0xbf) return i;
+      code = code * 64 + (c - 0x80);
     }
     // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
     if (code < min || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i;
