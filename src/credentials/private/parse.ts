@@ -234,9 +234,18 @@ function parseCsvReport(text: string, lenient: boolean): ParsedReport {
       if (!lenient || !(e instanceof CredentialReportParseError)) throw e;
       const field = (column: string) => {
         const value = record.fields[columnIndex.get(column)!]?.trim();
-        return value ? value : undefined;
+        return value ? truncate(value, 200) : undefined;
       };
-      malformed.push({ line: record.line, user: field('user'), arn: field('arn'), detail: e.detail });
+      // With the wrong number of fields the columns may have shifted: say how the row begins, and
+      // give an ARN only if the field looks like one.
+      const shifted = record.fields.length !== header.fields.length;
+      const arn = field('arn');
+      malformed.push({
+        line: record.line,
+        user: field('user'),
+        arn: arn?.startsWith('arn:') ? arn : undefined,
+        detail: shifted ? `${e.detail} (the row begins '${truncate(record.fields.join(','), 100)}')` : e.detail,
+      });
     }
   }
   malformed.sort((a, b) => a.line - b.line);
