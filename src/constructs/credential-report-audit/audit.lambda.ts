@@ -1,8 +1,12 @@
 // The CredentialReportAudit Lambda: generate and read the IAM credential report, evaluate it with
-// the library's own CredentialReport, publish a summary to SNS and a count per finding type to
-// CloudWatch. Bundled by `projen bundle` with esbuild; the AWS SDK v3 comes from the Lambda
-// runtime. Endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL and friends), which
-// is how the integration test points this handler at moto.
+// the library's own analysis, publish a summary to SNS and a count per finding type to
+// CloudWatch. It reports whatever else fails rather than stopping at it: a row it cannot read is
+// a MalformedRow finding, metrics and SNS are sent independently (a failure of either fails the
+// run afterwards, naming it), findings are logged first in parts CloudWatch Logs accepts, and an
+// implausible event time gives way to the clock. Bundled by `projen bundle` with esbuild; the AWS
+// SDK v3 comes from the Lambda runtime. Endpoints come from the SDK's own configuration
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDWATCH and friends), which is how the integration test
+// points this handler at moto, and CloudWatch alone at a closed port.
 import { CloudWatchClient, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
