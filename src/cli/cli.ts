@@ -1,10 +1,13 @@
 import { promises as fs } from 'fs';
 import {
+  CREDENTIAL_REPORT_USAGE,
   CommandIo,
   EXIT_NO_FINDINGS,
   EXIT_USAGE_OR_INPUT_ERROR,
+  packageVersion,
   runCredentialReportCommand,
 } from './credential-report-command';
+import { escapeControlCharacters } from '../credentials/private/escape';
 
 const PROGRAM = 'cdk-iam-guardrails';
 
@@ -13,9 +16,11 @@ export const USAGE = `Usage: ${PROGRAM} <command> [options]
 Commands:
   credential-report <file>  print the findings in an IAM credential report
                             (run '${PROGRAM} credential-report --help')
+  help [command]            show this help, or a command's
 
 Options:
-  -h, --help  show this help
+  -h, --help     show this help
+  -v, --version  print the version
 `;
 
 /** The process's own streams and file system. */
@@ -23,11 +28,12 @@ export function nodeIo(): CommandIo {
   return {
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
-    readFile: path => fs.readFile(path, 'utf8'),
+    // Bytes, not text: the command tells gzip, UTF-16 and binary input from a report.
+    readFile: path => fs.readFile(path),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
-      return Buffer.concat(chunks).toString('utf8');
+      return Buffer.concat(chunks);
     },
   };
 }
@@ -41,20 +47,41 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         return await runCredentialReportCommand(rest, io);
       case '-h':
       case '--help':
-      case 'help':
         io.stdout(USAGE);
+        return EXIT_NO_FINDINGS;
+      case 'help':
+        return help(rest, io);
+      case '-v':
+      case '--version':
+        io.stdout(`${packageVersion()}\n`);
         return EXIT_NO_FINDINGS;
       case undefined:
         io.stderr(USAGE);
         return EXIT_USAGE_OR_INPUT_ERROR;
       default:
-        io.stderr(`${PROGRAM}: unknown command '${command}'\n\n${USAGE}`);
+        io.stderr(`${PROGRAM}: unknown ${command.startsWith('-') ? 'option' : 'command'} '${escapeControlCharacters(command)}'\n\n${USAGE}`);
         return EXIT_USAGE_OR_INPUT_ERROR;
     }
   } catch (e) {
     // Exit status 1 means "findings", so an unexpected failure must not fall through to Node's
     // default of 1 for an uncaught error.
-    io.stderr(`${PROGRAM}: unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    const text = e instanceof Error ? e.stack ?? e.message : String(e);
+    io.stderr(`${PROGRAM}: unexpected error: ${text.split('\n').map(escapeControlCharacters).join('\n')}\n`);
     return EXIT_USAGE_OR_INPUT_ERROR;
   }
+}
+
+/** `help` and `help <command>`, as git and npm have them. */
+function help(args: string[], io: CommandIo): number {
+  const [topic] = args;
+  if (topic === undefined) {
+    io.stdout(USAGE);
+    return EXIT_NO_FINDINGS;
+  }
+  if (topic === 'credential-report') {
+    io.stdout(CREDENTIAL_REPORT_USAGE);
+    return EXIT_NO_FINDINGS;
+  }
+  io.stderr(`${PROGRAM}: no help for unknown command '${escapeControlCharacters(topic)}'\n\n${USAGE}`);
+  return EXIT_USAGE_OR_INPUT_ERROR;
 }

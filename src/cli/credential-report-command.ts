@@ -5,6 +5,8 @@ import {
 } from '../constructs/private/password-policy-defaults';
 import { CredentialReport, CredentialReportFinding } from '../credentials/credential-report';
 import { CredentialReportParseError } from '../credentials/private/csv';
+import { decodeReportBytes } from '../credentials/private/decode';
+import { escapeControlCharacters, terminalSafeJson } from '../credentials/private/escape';
 import { DEFAULT_ROOT_USAGE_WINDOW_DAYS, MS_PER_DAY, evaluateRows, thresholdsInDays } from '../credentials/private/evaluate';
 
 /** Exit codes, as documented in the usage text. */
@@ -12,12 +14,23 @@ export const EXIT_NO_FINDINGS = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE_OR_INPUT_ERROR = 2;
 
-/** Where the command reads and writes, so tests can run it in-process. */
+/**
+ * Where the command reads and writes, so tests can run it in-process. Input is read as bytes, so
+ * that gzip, UTF-16 and binary input can be told apart from text; a string is taken as text.
+ */
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readFile: (path: string) => Promise<string>;
-  readonly readStdin: () => Promise<string>;
+  readonly readFile: (path: string) => Promise<Uint8Array | string>;
+  readonly readStdin: () => Promise<Uint8Array | string>;
+}
+
+/** The package's version, for --version. */
+export function packageVersion(): string {
+  // A literal path: tsc leaves it for Node to resolve from lib/cli/ at run time, and esbuild
+  // (which bundles the CLI for the tests) inlines it. Both land on the package's own package.json.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
 }
 
 const PROGRAM = 'cdk-iam-guardrails credential-report';
@@ -30,7 +43,9 @@ MFA, old access keys, unused credentials, root access keys and recent root use.
 
   <file>  the report: the CSV from
             aws iam get-credential-report --query Content --output text | base64 -d
-          or that base64 text itself (detected). Use - to read standard input.
+          or that base64 text, or the JSON aws iam get-credential-report prints
+          (all detected). Use - to read standard input. gzip, ZIP, UTF-16 and
+          CR-only line ends are named with the command that converts them.
 
 Options:
   --max-key-age <days>        active access keys older than this are findings
@@ -44,6 +59,17 @@ Options:
   --now <ISO 8601>            evaluate as of this time instead of now,
                               e.g. 2024-06-30 or 2024-06-30T12:00:00Z
   -h, --help                  show this help
+  -v, --version               print the version
+
+Besides the checks above, a blank or N/A in mfa_active, password_enabled or
+access_key_N_active is a finding (CredentialStatusUnknown), not a pass, and so
+is a report without the <root_account> row every IAM report has
+(RootAccountMissing).
+
+Output: table (control characters and bidi overrides in the report are shown
+as escapes such as \u001b, never sent to the terminal), or json with the
+fields type, user, arn, credential, detail and lineNumber (the report line;
+the same name as CredentialReportFinding.lineNumber in the library).
 
 Exit status: 0 no findings, 1 findings, 2 usage error or malformed report.
 `;
@@ -60,29 +86,34 @@ export async function runCredentialReportCommand(args: string[], io: CommandIo):
     options = parseOptions(args);
   } catch (e) {
     if (!(e instanceof UsageError) && !isParseArgsError(e)) throw e;
-    io.stderr(`${PROGRAM}: ${(e as Error).message}\nRun '${PROGRAM} --help' for usage.\n`);
+    io.stderr(`${PROGRAM}: ${escapeControlCharacters((e as Error).message)}\nRun '${PROGRAM} --help' for usage.\n`);
     return EXIT_USAGE_OR_INPUT_ERROR;
   }
   if (options.help) {
     io.stdout(CREDENTIAL_REPORT_USAGE);
     return EXIT_NO_FINDINGS;
   }
+  if (options.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT_NO_FINDINGS;
+  }
 
-  const source = options.file === '-' ? 'standard input' : options.file;
-  let content: string;
+  const source = escapeControlCharacters(options.file === '-' ? 'standard input' : options.file);
+  let content: Uint8Array | string;
   try {
     content = options.file === '-' ? await io.readStdin() : await io.readFile(options.file);
   } catch (e) {
-    io.stderr(`${PROGRAM}: cannot read ${source}: ${(e as Error).message}\n`);
+    io.stderr(`${PROGRAM}: cannot read ${source}: ${escapeControlCharacters((e as Error).message)}\n`);
     return EXIT_USAGE_OR_INPUT_ERROR;
   }
 
   let report: CredentialReport;
   try {
-    report = CredentialReport.parse(content);
+    report = CredentialReport.parse(typeof content === 'string' ? content : decodeReportBytes(content));
   } catch (e) {
     if (!(e instanceof CredentialReportParseError)) throw e;
-    io.stderr(`${PROGRAM}: ${source}: ${e.message}\n`);
+    // The message may quote the report (a column name, a value): escaped like the table.
+    io.stderr(`${PROGRAM}: ${source}: ${escapeControlCharacters(e.message)}\n`);
     return EXIT_USAGE_OR_INPUT_ERROR;
   }
 
@@ -99,7 +130,7 @@ export async function runCredentialReportCommand(args: string[], io: CommandIo):
   };
 
   if (options.format === 'json') {
-    io.stdout(JSON.stringify({ ...summary, findings: findings.map(toJson) }, undefined, 2) + '\n');
+    io.stdout(terminalSafeJson({ ...summary, findings: findings.map(toJson) }, 2) + '\n');
   } else {
     io.stdout(formatTable(findings, summary.rowsChecked, summary.now));
   }
@@ -108,6 +139,7 @@ export async function runCredentialReportCommand(args: string[], io: CommandIo):
 
 interface CommandOptions {
   readonly help: boolean;
+  readonly version: boolean;
   readonly file: string;
   readonly maxKeyAgeDays: number;
   readonly maxUnusedDays: number;
@@ -128,11 +160,13 @@ function parseOptions(args: string[]): CommandOptions {
       'format': { type: 'string' },
       'now': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
+      'version': { type: 'boolean', short: 'v' },
     },
   });
   const help = values.help === true;
-  if (help) {
-    return { help, file: '', maxKeyAgeDays: 0, maxUnusedDays: 0, rootUsageWindowDays: 0, format: 'table', now: new Date() };
+  const version = values.version === true;
+  if (help || version) {
+    return { help, version, file: '', maxKeyAgeDays: 0, maxUnusedDays: 0, rootUsageWindowDays: 0, format: 'table', now: new Date() };
   }
   if (positionals.length === 0) throw new UsageError('missing <file> (use - for standard input)');
   if (positionals.length > 1) throw new UsageError(`expected one <file>, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -143,6 +177,7 @@ function parseOptions(args: string[]): CommandOptions {
   }
   return {
     help,
+    version,
     file: positionals[0],
     maxKeyAgeDays: days('--max-key-age', values['max-key-age'], DEFAULT_MAX_ACCESS_KEY_AGE_DAYS),
     maxUnusedDays: days('--max-unused', values['max-unused'], DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS),
@@ -176,6 +211,11 @@ function isParseArgsError(e: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
+/**
+ * One finding in the JSON output: the library's field names (`lineNumber` as in
+ * `CredentialReportFinding`), values as in the report; `terminalSafeJson` escapes control and
+ * bidi characters.
+ */
 function toJson(finding: CredentialReportFinding) {
   return {
     type: finding.type,
@@ -183,7 +223,7 @@ function toJson(finding: CredentialReportFinding) {
     arn: finding.arn,
     credential: finding.credential,
     detail: finding.detail,
-    line: finding.lineNumber,
+    lineNumber: finding.lineNumber,
   };
 }
 
@@ -195,16 +235,26 @@ const COLUMNS: ReadonlyArray<{ title: string; value: (f: CredentialReportFinding
   { title: 'DETAIL', value: f => f.detail },
 ];
 
+/**
+ * An aligned table, one finding a line. Every cell is escaped (a user name or a quoted field may
+ * hold line breaks, ANSI sequences or bidi overrides), and widths are found with a loop rather
+ * than `Math.max(...cells)`, whose spread exceeds the call stack at about 120,000 findings.
+ */
 function formatTable(findings: CredentialReportFinding[], rowsChecked: number, now: string): string {
   const checked = `${rowsChecked} ${rowsChecked === 1 ? 'user' : 'users'} checked as of ${now}`;
   if (findings.length === 0) return `No findings (${checked}).\n`;
 
-  // A quoted CSV field may hold a line break; keep each finding on one line.
-  const cells = findings.map(f => COLUMNS.map(c => c.value(f).replace(/[\r\n\t]+/g, ' ')));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map(row => row[i].length)));
+  const cells = findings.map(f => COLUMNS.map(c => escapeControlCharacters(c.value(f))));
+  const widths = COLUMNS.map(c => c.title.length);
+  for (const row of cells) {
+    for (let i = 0; i < row.length; i++) {
+      if (row[i].length > widths[i]) widths[i] = row[i].length;
+    }
+  }
   const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ') + '\n';
-  const users = new Set(findings.map(f => f.arn)).size;
-  return line(COLUMNS.map(c => c.title))
-    + cells.map(line).join('')
-    + `\n${findings.length} ${findings.length === 1 ? 'finding' : 'findings'} for ${users} ${users === 1 ? 'user' : 'users'} (${checked}).\n`;
+  const users = new Set(findings.map(f => `${f.user}\u0000${f.arn}`)).size;
+  const out: string[] = [line(COLUMNS.map(c => c.title))];
+  for (const row of cells) out.push(line(row));
+  out.push(`\n${findings.length} ${findings.length === 1 ? 'finding' : 'findings'} for ${users} ${users === 1 ? 'user' : 'users'} (${checked}).\n`);
+  return out.join('');
 }

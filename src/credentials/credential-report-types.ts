@@ -210,6 +210,28 @@ export enum CredentialFindingType {
    * IAM_USER_UNUSED_CREDENTIALS_CHECK, CIS 1.12).
    */
   UNUSED_CREDENTIAL = 'UnusedCredential',
+
+  /**
+   * A flag column the other checks depend on (`mfa_active`, `password_enabled`,
+   * `access_key_1_active`, `access_key_2_active`) is blank or says `N/A`, `not_supported` or
+   * `no_information` instead of true or false, so the checks that read it cannot tell. Reported
+   * rather than read as "no MFA device needed" or "no key": an unknown is not a pass. The root
+   * user's `password_enabled` (always `not_supported`) is exempt.
+   */
+  CREDENTIAL_STATUS_UNKNOWN = 'CredentialStatusUnknown',
+
+  /**
+   * A row of the report could not be read (wrong number of fields, broken quoting, a value of
+   * the wrong type). Reported, and the other rows are still checked. Only the lenient reading the
+   * audit Lambda uses produces it: `CredentialReport.parse` throws instead.
+   */
+  MALFORMED_ROW = 'MalformedRow',
+
+  /**
+   * The report has no `<root_account>` row. Every report IAM generates has one, so the report
+   * was edited or cut short, and the root user's checks did not run.
+   */
+  ROOT_ACCOUNT_MISSING = 'RootAccountMissing',
 }
 
 /**
@@ -224,6 +246,8 @@ export enum CredentialKind {
   ACCESS_KEY_2 = 'access_key_2',
   /** The MFA device (`mfa_active` column). */
   MFA = 'mfa',
+  /** The report itself: a row that could not be read, or the missing root user's row. */
+  REPORT = 'report',
 }
 
 /**
@@ -256,7 +280,10 @@ export interface CredentialReportFinding {
   readonly detail: string;
 
   /**
-   * The report line the finding comes from.
+   * The report line the finding comes from (the header is line 1). A finding about the whole
+   * report (`RootAccountMissing`) points at the header.
+   *
+   * The CLI's JSON output calls this field `lineNumber` too; in Python it is `line_number`.
    */
   readonly lineNumber: number;
 }

@@ -15,10 +15,19 @@ export * from './credential-report-types';
  */
 export interface CredentialReportFindingsOptions {
   /**
-   * The time to evaluate ages against. Explicit so that the same report always gives the same
+   * The time to evaluate ages against. Give it so that the same report always gives the same
    * findings (tests, re-runs, a report downloaded yesterday).
+   *
+   * From Python, pass a timezone-aware `datetime`, e.g. `datetime.now(timezone.utc)` or
+   * `datetime(2024, 6, 30, tzinfo=timezone.utc)`. jsii refuses a naive `datetime` (one without
+   * `tzinfo`) with `TypeError: Naive datetimes are not supported` before this library sees it,
+   * because a naive time does not say which instant it means: make it aware with
+   * `.replace(tzinfo=timezone.utc)` if it is UTC, or `.astimezone()` if it is local time. Or
+   * leave `now` out to evaluate as of the current time.
+   *
+   * @default - the current time
    */
-  readonly now: Date;
+  readonly now?: Date;
 
   /**
    * An active access key older than this (since `access_key_N_last_rotated`) is a finding.
@@ -47,7 +56,8 @@ export interface CredentialReportFindingsOptions {
 
 /**
  * An IAM credential report, parsed: the CSV that `aws iam get-credential-report --query Content
- * --output text | base64 -d` prints, or the base64 text itself.
+ * --output text | base64 -d` prints, the base64 text itself, or the JSON that
+ * `aws iam get-credential-report` prints (its `Content` is decoded).
  *
  * Unknown columns are ignored (IAM adds columns over time); a missing column that the findings
  * need, a row with the wrong number of fields, broken quoting or a value of the wrong type is an
@@ -60,8 +70,11 @@ export class CredentialReport {
   public static readonly ROOT_ACCOUNT_USER = ROOT_ACCOUNT_USER;
 
   /**
-   * Parses a credential report, CSV or base64 (detected: a CSV header always has commas, which
-   * base64 never has). Throws with the line number on malformed input.
+   * Parses a credential report: CSV, base64 (detected: a CSV header always has commas, which
+   * base64 never has) or the get-credential-report JSON. Throws with the line number on
+   * malformed input, and with what the input is instead and how to fix it for text with NUL
+   * characters (UTF-16 or binary read as text), CR-only line ends, or JSON that is not the
+   * get-credential-report output.
    *
    * @param content the report text
    */
@@ -100,15 +113,20 @@ export class CredentialReport {
    * and the others, as Config rule IAM_USER_MFA_ENABLED asks); active access keys older than
    * `maxAccessKeyAge`; passwords and active keys unused for longer than `maxUnusedAge`.
    *
+   * An unknown is not a pass: a blank or `N/A` where `mfa_active`, `password_enabled` or
+   * `access_key_N_active` should say true or false is a `CredentialStatusUnknown` finding, and a
+   * report without the `<root_account>` row every IAM report has is a `RootAccountMissing` one.
+   *
    * Findings come in report order. Ages are compared strictly: a key exactly `maxAccessKeyAge` old
    * is still compliant.
    */
-  public findings(options: CredentialReportFindingsOptions): CredentialReportFinding[] {
-    if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) {
-      throw new Error(`CredentialReport.findings: now must be a valid Date, got ${String(options.now)}`);
+  public findings(options: CredentialReportFindingsOptions = {}): CredentialReportFinding[] {
+    const now = options.now ?? new Date();
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+      throw new Error(`CredentialReport.findings: now must be a valid Date (from Python, a timezone-aware datetime), got ${String(now)}`);
     }
     return evaluateRows(this.rows, {
-      now: options.now,
+      now,
       maxAccessKeyAgeMs: toMilliseconds('maxAccessKeyAge', options.maxAccessKeyAge, DEFAULT_MAX_ACCESS_KEY_AGE_DAYS),
       maxUnusedAgeMs: toMilliseconds('maxUnusedAge', options.maxUnusedAge, DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS),
       rootUsageWindowMs: toMilliseconds('rootUsageWindow', options.rootUsageWindow, DEFAULT_ROOT_USAGE_WINDOW_DAYS),

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { buildSync } from 'esbuild';
 import { runCli } from '../../src/cli/cli';
 import { CommandIo } from '../../src/cli/credential-report-command';
@@ -38,7 +39,7 @@ interface Run {
   readonly stderr: string;
 }
 
-function cli(args: string[], input?: string): Run {
+function cli(args: string[], input?: string | Buffer): Run {
   const result = spawnSync(process.execPath, [cliPath, ...args], { input, encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -76,7 +77,7 @@ describe('cdk-iam-guardrails credential-report (subprocess)', () => {
       arn: 'arn:aws:iam::123456789012:root',
       credential: 'mfa',
       detail: 'the root user has no MFA device',
-      line: 2,
+      lineNumber: 2,
     });
   });
 
@@ -183,6 +184,121 @@ describe('cdk-iam-guardrails credential-report (subprocess)', () => {
   });
 });
 
+const VALID = () => fs.readFileSync(fixture('valid.csv'), 'utf8');
+const [HEADER, ROOT_LINE, ALICE_LINE] = fs.readFileSync(fixture('valid.csv'), 'utf8').split('\n');
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('safe on any input', () => {
+  describe('control characters in the report never reach the terminal raw', () => {
+    // A user name IAM would refuse, but a report file is just text: anyone can hand one over.
+    const evil = 'eve\u001b]0;owned\u0007\u001b[2J\u001b[31m\u202egnp.exe\u009b';
+    const csv = [HEADER, ROOT_LINE, ALICE_LINE.replace(/^alice/, evil).replace(',true,false,', ',false,false,')].join('\n') + '\n';
+
+    test('table: every field escaped', () => {
+      const run = cli(['credential-report', '-', ...NOW], csv);
+      expect(run.status).toBe(1);
+      expect(run.stdout).not.toMatch(RAW_CONTROL);
+      expect(run.stdout).toContain('eve\\u001b]0;owned\\u0007\\u001b[2J\\u001b[31m\\u202egnp.exe\\u009b');
+    });
+
+    test('JSON: the value as it is, escaped by JSON', () => {
+      const run = cli(['credential-report', '-', ...NOW, '--format', 'json'], csv);
+      expect(run.stdout).not.toMatch(RAW_CONTROL);
+      expect(JSON.parse(run.stdout).findings.map((f: { user: string }) => f.user)).toContain(evil);
+    });
+
+    test('error messages that quote the report', () => {
+      const run = cli(['credential-report', '-'], [HEADER, ROOT_LINE.replace(',false,true,', ',\u001b[31mred\u001b[0m,true,')].join('\n'));
+      expect(run.status).toBe(2);
+      expect(run.stderr).not.toMatch(RAW_CONTROL);
+      expect(run.stderr).toContain("column 'mfa_active' must be true or false, found '\\u001b[31mred\\u001b[0m'");
+    });
+
+    test('a file name and an unknown command', () => {
+      expect(cli(['credential-report', 'no\u001b[2Jfile']).stderr).toContain('cannot read no\\u001b[2Jfile');
+      expect(cli(['\u001b[2J']).stderr).toContain("unknown command '\\u001b[2J'");
+    });
+  });
+
+  test('a blank flag is a finding (fail closed), in the table and in JSON', () => {
+    const csv = [HEADER, ROOT_LINE.replace(',false,true,', ',,false,'), ALICE_LINE.replace(',true,false,', ',N/A,false,')].join('\n');
+    const run = cli(['credential-report', '-', ...NOW, '--format', 'json'], csv);
+    expect(run.status).toBe(1);
+    const unknown = JSON.parse(run.stdout).findings.filter((f: { type: string }) => f.type === 'CredentialStatusUnknown');
+    expect(unknown).toEqual([
+      expect.objectContaining({
+        user: '<root_account>',
+        credential: 'mfa',
+        lineNumber: 2,
+        detail: 'MFA status unknown: mfa_active is blank instead of true or false, so root MFA was not checked',
+      }),
+      expect.objectContaining({ user: 'alice', credential: 'mfa', lineNumber: 3 }),
+    ]);
+  });
+
+  test('a report without the <root_account> row is a finding, even with nothing else in it', () => {
+    const run = cli(['credential-report', '-', ...NOW], `${HEADER}\n`);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^RootAccountMissing {2}<root_account> {2}report {6}1 {5}the report has no <root_account> row/m);
+    expect(run.stdout).toContain('1 finding for 1 user (0 users checked as of 2024-06-30T00:00:00.000Z).');
+  });
+
+  describe('input that is not a CSV report is named, with the fix (exit 2)', () => {
+    test.each([
+      ['gzip', () => gzipSync(VALID()), 'standard input: the input is gzip-compressed (it starts with the gzip magic bytes 1f 8b); '
+        + 'a credential report is UTF-8 CSV text: decompress it first, e.g. gunzip -c report.csv.gz > report.csv'],
+      ['UTF-16 with a BOM', () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(VALID(), 'utf16le')]), 'the input is UTF-16 (little-endian) text'],
+      ['UTF-16 without a BOM', () => Buffer.from(VALID(), 'utf16le'), 'iconv -f UTF-16 -t UTF-8 report.csv > report-utf8.csv'],
+      ['binary', () => Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), 'the input is binary data, not text (a NUL byte at offset 7)'],
+      ['Latin-1', () => Buffer.from(VALID().replace('alice', 'al\u00efce'), 'latin1'), 'the input is not UTF-8 text (byte 0xef at offset'],
+      ['CR-only line ends', () => VALID().replace(/\n/g, '\r'), 'line 1: the lines of the input end with a carriage return alone (CR, classic Mac OS line ends), '
+        + "so the whole report reads as one line; convert them to LF, e.g. tr '\\r' '\\n' < report.csv > report-lf.csv"],
+      ['JSON that is not the report', () => '{"UserDetailList": []}', 'the input is JSON without a "Content" string'],
+    ])('%s', (_name, input, message) => {
+      const run = cli(['credential-report', '-', ...NOW], input());
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(message);
+      expect(run.stderr.split('\n')).toHaveLength(2); // one line, no stack trace
+      expect(run.status).toBe(2);
+    });
+
+    test('a gzip file named on the command line', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-gz-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'report.csv.gz'), gzipSync(VALID()));
+        const run = cli(['credential-report', path.join(dir, 'report.csv.gz')]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain(`${path.join(dir, 'report.csv.gz')}: the input is gzip-compressed`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('the JSON of aws iam get-credential-report (without --query Content) is read as the report', () => {
+      const json = JSON.stringify({ Content: fs.readFileSync(fixture('valid.base64'), 'utf8').trim(), ReportFormat: 'text/csv', GeneratedTime: '2024-06-30T00:00:00Z' });
+      const run = cli(['credential-report', '-', ...NOW, '--format', 'json'], json);
+      expect(run.status).toBe(1);
+      expect(JSON.parse(run.stdout).findings).toHaveLength(11);
+    });
+  });
+
+  test('--version, -v and credential-report --version print the package version', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    for (const args of [['--version'], ['-v'], ['credential-report', '--version']]) {
+      expect(cli(args)).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    expect(cli(['--help']).stdout).toContain('-v, --version  print the version');
+  });
+
+  test('help, help credential-report, and an unknown option at the top', () => {
+    expect(cli(['help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('Usage: cdk-iam-guardrails <command>') });
+    expect(cli(['help', 'credential-report'])).toMatchObject({ status: 0, stdout: cli(['credential-report', '--help']).stdout });
+    expect(cli(['help', 'nope'])).toMatchObject({ status: 2, stderr: expect.stringContaining("no help for unknown command 'nope'") });
+    expect(cli(['--bogus'])).toMatchObject({ status: 2, stderr: expect.stringContaining("unknown option '--bogus'") });
+  });
+});
+
 describe('packaging', () => {
   test('the bin entry points at the compiled main, which starts with a shebang', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -191,7 +307,10 @@ describe('packaging', () => {
   });
 
   test('the CLI does not load aws-cdk-lib (fast start, works from a plain npm install)', () => {
-    expect(fs.readFileSync(cliPath, 'utf8')).not.toMatch(/aws-cdk-lib/);
+    // (package.json, inlined for --version, names aws-cdk-lib as a dependency: that is not a load.)
+    const bundle = fs.readFileSync(cliPath, 'utf8');
+    expect(bundle).not.toMatch(/node_modules\/aws-cdk-lib|require\(["']aws-cdk-lib/);
+    expect(bundle).toContain('src/cli/credential-report-command.ts'); // module paths are visible to the check
   });
 });
 
@@ -216,6 +335,27 @@ describe('runCli (in-process)', () => {
     const value = { ...broken.value, stdout: () => { throw new Error('EPIPE'); } };
     expect(await runCli(['credential-report', '-', ...NOW], { ...value, readStdin: async () => fs.readFileSync(fixture('valid.csv'), 'utf8') })).toBe(2);
     expect(broken.err.join('')).toMatch(/unexpected error: Error: EPIPE/);
+  });
+
+  test('a table of 130,000 findings (Math.max(...cells) overflowed the stack at about 120,000)', async () => {
+    const users = Array.from({ length: 130_000 }, (_, i) => ALICE_LINE.replace(/alice/g, `user${i}`).replace(',true,false,', ',false,false,'));
+    const t = io({ 'big.csv': [HEADER, ROOT_LINE.replace(',false,true,', ',true,false,'), ...users].join('\n') });
+    expect(await runCli(['credential-report', 'big.csv', ...NOW], t.value)).toBe(1);
+    expect(t.err).toEqual([]);
+    const lines = t.out.join('').split('\n');
+    // The root row's two recent uses, one finding per user, the header, a blank line and the summary.
+    expect(lines).toHaveLength(130_002 + 4);
+    expect(lines[1]).toMatch(/^RootUsedRecently +<root_account> +password +2 +the root password was used/);
+    expect(lines[130_003]).toBe('');
+    expect(lines[130_004]).toBe('130002 findings for 130001 users (130001 users checked as of 2024-06-30T00:00:00.000Z).');
+    // Columns aligned to the widest cell (user129999 is wider than USER).
+    expect(lines[3].indexOf('mfa')).toBe(lines[0].indexOf('CREDENTIAL'));
+  }, 60_000);
+
+  test('bytes from a file are decoded (a UTF-8 BOM dropped)', async () => {
+    const t = io();
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(fixture('clean.csv'))]);
+    expect(await runCli(['credential-report', 'r.csv', ...NOW], { ...t.value, readFile: async () => bytes })).toBe(0);
   });
 
   test('reads through the given io', async () => {

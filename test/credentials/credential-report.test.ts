@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { Duration, Lazy } from 'aws-cdk-lib';
 import {
   CredentialFindingType,
@@ -46,8 +47,14 @@ function row(v: RowValues): string {
   ].join(',');
 }
 
+const ROOT = '<root_account>';
+/** A root user with MFA, no keys and no recent use: no findings of its own. */
+const QUIET_ROOT: RowValues = { user: ROOT, passwordEnabled: 'not_supported', passwordLastChanged: 'not_supported', mfa: 'true' };
+
+/** A report of these rows, with a quiet root row first unless they have their own. */
 function report(...rows: RowValues[]): CredentialReport {
-  return CredentialReport.parse([HEADER, ...rows.map(row)].join('\n') + '\n');
+  const all = rows.some(r => r.user === ROOT) ? rows : [QUIET_ROOT, ...rows];
+  return CredentialReport.parse([HEADER, ...all.map(row)].join('\n') + '\n');
 }
 
 /** "<days> days before NOW" as the report writes it, plus extra milliseconds. */
@@ -138,11 +145,34 @@ describe('CredentialReport.parse', () => {
     expect(CredentialReport.parse(wrapped).rows).toEqual(valid.rows);
   });
 
-  test('a header-only report has no rows and no findings', () => {
+  test('a header-only report has no rows, and its missing root row is a finding (every IAM report has one)', () => {
     const empty = CredentialReport.parse(HEADER + '\n');
     expect(empty.rows).toEqual([]);
     expect(empty.rootAccount).toBeUndefined();
-    expect(empty.findings({ now: NOW })).toEqual([]);
+    expect(empty.findings({ now: NOW })).toEqual([{
+      type: CredentialFindingType.ROOT_ACCOUNT_MISSING,
+      user: '<root_account>',
+      arn: '',
+      credential: CredentialKind.REPORT,
+      detail: expect.stringMatching(/^the report has no <root_account> row, which every report IAM generates has: it was edited or cut short/),
+      lineNumber: 1,
+    }]);
+  });
+
+  test('a report of users without the root row: the missing root row is reported first, then the users', () => {
+    const csv = fixture('valid.csv').split('\n').filter(l => !l.startsWith('<root_account>')).join('\n');
+    expect(summary(CredentialReport.parse(csv).findings({ now: NOW })).slice(0, 2)).toEqual([
+      'RootAccountMissing <root_account> report',
+      'ConsoleUserWithoutMfa bob mfa',
+    ]);
+  });
+
+  test('the JSON of aws iam get-credential-report (without --query Content) is decoded', () => {
+    const json = JSON.stringify({ Content: fixture('valid.base64').trim(), ReportFormat: 'text/csv', GeneratedTime: '2024-06-30T00:00:00+00:00' }, undefined, 4);
+    expect(CredentialReport.parse(json).rows).toEqual(valid.rows);
+    // The text output (Content, GeneratedTime and ReportFormat separated by tabs) too.
+    const text = `${fixture('valid.base64').trim()}\t2024-06-30T00:00:00+00:00\ttext/csv\n`;
+    expect(CredentialReport.parse(text).rows).toEqual(valid.rows);
   });
 
   test('ignores unknown columns, wherever they are', () => {
@@ -245,7 +275,46 @@ describe('CredentialReport.parse', () => {
     });
 
     test('base64 that does not decode to text', () => {
-      expect(parseError(Buffer.from([0xff, 0xfe, 0xfd, 0x00, 0x80, 0x81]).toString('base64'))).toMatch(/looks like base64 but does not decode to UTF-8/);
+      expect(parseError(Buffer.from([0x75, 0x73, 0xc3, 0x28, 0x80, 0x81]).toString('base64'))).toBe(
+        'the input looks like base64, but the decoded input is not UTF-8 text (byte 0xc3 at offset 2 cannot start or continue '
+        + 'a UTF-8 character); a credential report is UTF-8 CSV text: if it was saved in another encoding, convert it, '
+        + 'e.g. iconv -f LATIN1 -t UTF-8, or get it again with aws iam get-credential-report --query Content --output text | base64 -d > report.csv');
+    });
+
+    test('base64 of a gzip file names gzip', () => {
+      const gzipped = gzipSync(fixture('valid.csv'));
+      expect(parseError(gzipped.toString('base64'))).toMatch(/^the input looks like base64, but the decoded input is gzip-compressed .*gunzip -c/);
+    });
+
+    test('JSON that is not the get-credential-report output', () => {
+      expect(parseError('{"Users": []}')).toBe('the input is JSON without a "Content" string, so it is not what aws iam get-credential-report prints; '
+        + 'get the report with aws iam get-credential-report --query Content --output text | base64 -d > report.csv');
+      expect(parseError('{"Content": "not base64!"}')).toMatch(/^the "Content" of the get-credential-report JSON is not base64/);
+      expect(parseError('{"Content": "dXNlcg==", "ReportFormat": "text/xml"}')).toMatch(/ReportFormat "text\/xml"; only text\/csv is supported/);
+      expect(parseError('{ "Content": ')).toMatch(/^the input starts with '\{' but is not valid JSON/);
+    });
+
+    test('a malformed row inside the get-credential-report JSON names where it is', () => {
+      const encoded = Buffer.from(fixture('malformed-field-count.csv')).toString('base64');
+      expect(parseError(JSON.stringify({ Content: encoded }))).toBe(
+        'line 3 of the Content of the get-credential-report JSON: expected 22 fields like the header, found 21');
+    });
+
+    test('CR-only line ends are named, with the fix', () => {
+      expect(parseError(fixture('valid.csv').replace(/\n/g, '\r'))).toBe(
+        'line 1: the lines of the input end with a carriage return alone (CR, classic Mac OS line ends), so the whole report '
+        + "reads as one line; convert them to LF, e.g. tr '\\r' '\\n' < report.csv > report-lf.csv");
+    });
+
+    test('NUL characters (UTF-16 read as UTF-8, or binary) are named', () => {
+      const utf16AsText = Buffer.from(fixture('valid.csv'), 'utf16le').toString('latin1');
+      expect(parseError(utf16AsText)).toMatch(/^the input contains NUL characters \(the first at character 1\): it is UTF-16 text read as UTF-8, or binary data/);
+    });
+
+    test('a huge bad value is cut short in the message', () => {
+      const message = parseError(`${HEADER}\n${row({ user: '<root_account>', mfa: 'x'.repeat(100_000) })}\n`);
+      expect(message.length).toBeLessThan(300);
+      expect(message).toMatch(/found 'x{80}\.\.\. \(99920 more characters\)'$/);
     });
 
     test('a single word that is neither CSV nor base64', () => {
@@ -404,6 +473,49 @@ describe('CredentialReport.findings', () => {
     expect(findings[0].detail).toMatch(/\(0 days ago\)/);
   });
 
+  describe('an unknown flag is a finding, not a pass', () => {
+    test.each([
+      ['mfa_active blank', { mfa: '' }, 'mfa', 'MFA status unknown: mfa_active is blank instead of true or false, so MFA was not checked'],
+      ['mfa_active N/A', { mfa: 'N/A' }, 'mfa', "MFA status unknown: mfa_active is 'N/A' instead of true or false, so MFA was not checked"],
+      ['password_enabled blank', { passwordEnabled: ' ' }, 'password',
+        'console password status unknown: password_enabled is blank instead of true or false, so whether the console password is unused or lacks MFA was not checked'],
+      ['access_key_1_active no_information', { key1Active: 'no_information', key1Rotated: '2020-01-01T00:00:00Z' }, 'access_key_1',
+        "access key 1 status unknown: access_key_1_active is 'no_information' instead of true or false, so whether access key 1 is old or unused was not checked"],
+      ['access_key_2_active not_supported', { key2Active: 'not_supported' }, 'access_key_2',
+        "access key 2 status unknown: access_key_2_active is 'not_supported' instead of true or false, so whether access key 2 is old or unused was not checked"],
+    ])('%s', (_name, values, credential, detail) => {
+      const findings = report({ user: 'u', ...values }).findings({ now: NOW });
+      expect(findings).toEqual([{
+        type: CredentialFindingType.CREDENTIAL_STATUS_UNKNOWN,
+        user: 'u',
+        arn: 'arn:aws:iam::123456789012:user/u',
+        credential,
+        detail,
+        lineNumber: 3,
+      }]);
+    });
+
+    test('no MFA and an unknown password status: both said, and the MFA finding does not claim there is no password', () => {
+      const findings = report({ user: 'u', mfa: 'false', passwordEnabled: '' }).findings({ now: NOW });
+      expect(findings.map(f => `${f.type}: ${f.detail}`)).toEqual([
+        expect.stringMatching(/^CredentialStatusUnknown: console password status unknown/),
+        'UserWithoutMfa: no MFA device (console password status unknown)',
+      ]);
+    });
+
+    test('the root user: unknown MFA and key status are findings; its password_enabled (always not_supported) is not', () => {
+      const findings = report({ user: ROOT, passwordEnabled: 'not_supported', mfa: '', key1Active: 'N/A' }).findings({ now: NOW });
+      expect(findings.map(f => `${f.type} ${f.credential}`)).toEqual(['CredentialStatusUnknown mfa', 'CredentialStatusUnknown access_key_1']);
+      expect(findings[1].detail).toBe(
+        "access key 1 status unknown: access_key_1_active is 'N/A' instead of true or false, so whether the root user has access key 1 was not checked");
+      expect(report({ ...QUIET_ROOT }).findings({ now: NOW })).toEqual([]);
+    });
+
+    test('a value that is not a flag at all is still a parse error', () => {
+      expect(parseError(`${HEADER}\n${row({ mfa: 'yes' })}\n`)).toBe("line 2: column 'mfa_active' must be true or false, found 'yes'");
+    });
+  });
+
   describe('bad options', () => {
     const r = report({});
     test.each([
@@ -415,7 +527,14 @@ describe('CredentialReport.findings', () => {
     });
 
     test('an invalid now', () => {
-      expect(() => r.findings({ now: new Date('not a date') })).toThrow(/now must be a valid Date, got Invalid Date/);
+      expect(() => r.findings({ now: new Date('not a date') })).toThrow(
+        /now must be a valid Date \(from Python, a timezone-aware datetime\), got Invalid Date/);
+    });
+
+    test('without now (or without options), the current time', () => {
+      const k = report({ user: 'k', key1Active: 'true', key1Rotated: new Date(Date.now() - 91 * 86_400_000).toISOString(), key1Used: new Date().toISOString() });
+      expect(summary(k.findings())).toEqual(['AccessKeyNotRotated k access_key_1']);
+      expect(summary(k.findings({ maxAccessKeyAge: Duration.days(92) }))).toEqual([]);
     });
   });
 });

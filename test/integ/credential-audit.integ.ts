@@ -14,13 +14,14 @@ import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
   CreateUserCommand,
+  DeleteUserCommand,
   CreateVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   IAMClient,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { handler } from '../../src/constructs/credential-report-audit/audit.lambda';
+import { handler, runAudit } from '../../src/constructs/credential-report-audit/audit.lambda';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MOTO_SERVER = path.join(ROOT, '.venv-integ', 'bin', 'moto_server');
@@ -175,10 +176,12 @@ test('today: users without MFA are published and counted, zeros included', async
   notifications.length = 0;
   const result = await handler({ time: new Date().toISOString() });
 
-  expect(result).toMatchObject({ rowsChecked: 4, findings: 2, published: true });
+  // moto's report has no <root_account> row, unlike every report IAM writes: that is a finding.
+  expect(result).toMatchObject({ timeSource: 'event', rowsChecked: 4, malformedRows: 0, findings: 3, published: true });
   const lines = notificationLines();
   expect(lines[0]).toMatch(/^IAM credential report audit of account 123456789012 as of /);
   expect(lines.filter(l => l.startsWith('- '))).toEqual([
+    expect.stringMatching(/^- RootAccountMissing: <root_account> \(report\): the report has no <root_account> row/),
     '- ConsoleUserWithoutMfa: console-no-mfa (mfa): console password enabled but no MFA device',
     '- UserWithoutMfa: api-only (mfa): no MFA device (no console password)',
   ]);
@@ -186,10 +189,13 @@ test('today: users without MFA are published and counted, zeros included', async
   expect(await metricSums('IntegToday')).toEqual({
     AccessKeyNotRotated: 0,
     ConsoleUserWithoutMfa: 1,
+    CredentialStatusUnknown: 0,
+    MalformedRow: 0,
     RootAccessKeyPresent: 0,
+    RootAccountMissing: 1,
     RootUsedRecently: 0,
     RootWithoutMfa: 0,
-    TotalFindings: 2,
+    TotalFindings: 3,
     UnusedCredential: 0,
     UserWithoutMfa: 1,
   });
@@ -203,29 +209,35 @@ test('the shipped esbuild bundle behaves like the source', async () => {
   process.env.METRIC_NAMESPACE = 'IntegBundle';
   notifications.length = 0;
   const result = await bundled.handler({ time: new Date().toISOString() });
-  expect(result).toMatchObject({ rowsChecked: 4, findings: 2, published: true });
-  expect(result.countsByType).toMatchObject({ ConsoleUserWithoutMfa: 1, UserWithoutMfa: 1 });
-  expect(notificationLines().filter(l => l.startsWith('- '))).toHaveLength(2);
-  expect(await metricSums('IntegBundle')).toMatchObject({ TotalFindings: 2 });
+  expect(result).toMatchObject({ rowsChecked: 4, findings: 3, published: true });
+  expect(result.countsByType).toMatchObject({ ConsoleUserWithoutMfa: 1, UserWithoutMfa: 1, RootAccountMissing: 1 });
+  expect(notificationLines().filter(l => l.startsWith('- '))).toHaveLength(3);
+  expect(await metricSums('IntegBundle')).toMatchObject({ TotalFindings: 3 });
 });
 
-test('200 days later (the scheduled event time): old keys and unused credentials too', async () => {
+/** The Lambda's clock 200 days from now, so that the users moto just created are old. */
+const in200Days = () => new Date(Date.now() + 200 * DAY);
+
+test('200 days later (the Lambda clock, and a scheduled event time within a retry of it): old keys and unused credentials too', async () => {
   process.env.METRIC_NAMESPACE = 'IntegLater';
   notifications.length = 0;
-  const result = await handler({ time: new Date(Date.now() + 200 * DAY).toISOString() });
+  const clock = in200Days();
+  const eventTime = new Date(clock.getTime() - 3 * 3600_000); // a retry three hours after the schedule fired
+  const result = await runAudit({ time: eventTime.toISOString() }, { clock: () => clock, log: () => undefined });
 
-  expect(result.findings).toBe(6);
+  expect(result).toMatchObject({ now: eventTime.toISOString(), timeSource: 'event', findings: 7 });
   const findings = notificationLines().filter(l => l.startsWith('- ')).map(l => l.split(' (')[0]).sort();
   expect(findings).toEqual([
     '- AccessKeyNotRotated: api-only',
     '- ConsoleUserWithoutMfa: console-no-mfa',
+    '- RootAccountMissing: <root_account>',
     '- UnusedCredential: api-only',
     '- UnusedCredential: console-no-mfa',
     '- UnusedCredential: console-with-mfa',
     '- UserWithoutMfa: api-only',
   ]);
   // The inactive key is neither old nor unused: only active keys count.
-  expect(await metricSums('IntegLater')).toMatchObject({ AccessKeyNotRotated: 1, UnusedCredential: 3, TotalFindings: 6 });
+  expect(await metricSums('IntegLater')).toMatchObject({ AccessKeyNotRotated: 1, UnusedCredential: 3, TotalFindings: 7 });
 });
 
 test('thresholds from the environment', async () => {
@@ -233,7 +245,7 @@ test('thresholds from the environment', async () => {
   process.env.MAX_ACCESS_KEY_AGE_DAYS = '365';
   process.env.MAX_UNUSED_AGE_DAYS = '365';
   try {
-    const result = await handler({ time: new Date(Date.now() + 200 * DAY).toISOString() });
+    const result = await runAudit({}, { clock: in200Days, log: () => undefined });
     expect(result.countsByType).toMatchObject({ AccessKeyNotRotated: 0, UnusedCredential: 0, UserWithoutMfa: 1 });
   } finally {
     delete process.env.MAX_ACCESS_KEY_AGE_DAYS;
@@ -242,20 +254,127 @@ test('thresholds from the environment', async () => {
   notifications.length = 0;
 });
 
-test('no findings: nothing published, zeros still counted', async () => {
+test('an event time that is not plausible (1970, 200 days ahead, not a date) is not used: the clock is, and the log says why', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegEventTime';
+  const clock = in200Days();
+  const logged: string[] = [];
+  for (const time of ['1970-01-01T00:00:00Z', new Date(clock.getTime() + 200 * DAY).toISOString(), 'yesterday']) {
+    notifications.length = 0;
+    const result = await runAudit({ time }, { clock: () => clock, log: line => logged.push(line) });
+    // As of the clock, so the age findings are all there (as of 1970 there were none).
+    expect(result).toMatchObject({ now: clock.toISOString(), timeSource: 'clock', findings: 7 });
+    expect(result.countsByType).toMatchObject({ AccessKeyNotRotated: 1, UnusedCredential: 3 });
+  }
+  notifications.length = 0;
+  const ignored = logged.map(line => JSON.parse(line)).filter(event => event.message === 'event time not used');
+  expect(ignored.map(event => event.reason)).toEqual([
+    expect.stringMatching(/^the event time is \d+ days behind the clock \(at most 24 hours is a retry\)$/),
+    'the event time is 200 days ahead of the clock (at most 5 minutes is clock skew)',
+    'the event time is not a date',
+  ]);
+  expect(ignored[0]).toMatchObject({ eventTime: '1970-01-01T00:00:00Z', now: clock.toISOString() });
+});
+
+test('the handler itself: a 1970 event time gives way to the real clock', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegHandler1970';
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const result = await handler({ time: '1970-01-01T00:00:00Z' });
+    expect(result.timeSource).toBe('clock');
+    expect(Math.abs(Date.parse(result.now) - Date.now())).toBeLessThan(60_000);
+    expect(log.mock.calls.map(call => JSON.parse(call[0]).message)).toEqual([
+      'event time not used', 'credential audit summary', 'credential audit findings',
+    ]);
+  } finally {
+    log.mockRestore();
+  }
+  notifications.length = 0;
+});
+
+test('findings are logged in numbered parts no larger than the event limit', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegLogParts';
+  const logged: string[] = [];
+  const result = await runAudit({}, { clock: in200Days, log: line => logged.push(line), maxLogEventBytes: 1_000 });
+  notifications.length = 0;
+  const parts = logged.map(line => JSON.parse(line)).filter(event => event.message === 'credential audit findings');
+  expect(parts.length).toBeGreaterThan(2);
+  expect(parts.map(p => [p.part, p.parts])).toEqual(parts.map((_, i) => [i + 1, parts.length]));
+  for (const line of logged) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(1_000);
+  expect(parts.flatMap(p => p.findings)).toHaveLength(result.findings);
+});
+
+test('CloudWatch failing: the findings are still published, then the run fails naming CloudWatch', async () => {
+  // Nothing listens on this port: CloudWatch is unreachable, IAM and SNS are not.
+  process.env.AWS_ENDPOINT_URL_CLOUDWATCH = `http://127.0.0.1:${await freePort()}`;
+  process.env.METRIC_NAMESPACE = 'IntegNoMetrics';
+  notifications.length = 0;
+  const logged: string[] = [];
+  try {
+    await expect(runAudit({}, { log: line => logged.push(line) })).rejects.toThrow(new RegExp(
+      '^credential audit incomplete: writing the metrics to CloudWatch namespace IntegNoMetrics failed \\(.+\\); '
+      + 'the findings were published, the findings are in this log$'));
+  } finally {
+    delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
+  }
+  expect(notificationLines().filter(l => l.startsWith('- '))).toHaveLength(3);
+  expect(logged.map(line => JSON.parse(line).message)).toEqual([
+    'credential audit summary', 'credential audit findings', 'credential audit incomplete',
+  ]);
+});
+
+test('SNS failing: the metrics are still written, then the run fails naming the topic', async () => {
+  process.env.METRIC_NAMESPACE = 'IntegNoTopic';
+  const saved = process.env.TOPIC_ARN;
+  process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:deleted-topic';
+  try {
+    await expect(runAudit({}, { log: () => undefined })).rejects.toThrow(new RegExp(
+      '^credential audit incomplete: publishing the 3 findings to arn:aws:sns:us-east-1:123456789012:deleted-topic failed '
+      + '\\(NotFound.*\\); the metrics were written, the findings are in this log$'));
+  } finally {
+    process.env.TOPIC_ARN = saved;
+  }
+  expect(await metricSums('IntegNoTopic')).toMatchObject({ RootAccountMissing: 1, UserWithoutMfa: 1, TotalFindings: 3 });
+});
+
+test('a row that cannot be read is a finding of its own, and the other rows are still checked', async () => {
+  // moto writes the report without CSV quoting, so a user name with a comma (IAM allows one)
+  // becomes a row with too many fields: the kind of damage one row of a report can have.
+  const iam = new IAMClient({ endpoint, region: REGION, credentials });
+  await iam.send(new CreateUserCommand({ UserName: 'ops,admin' }));
+  process.env.METRIC_NAMESPACE = 'IntegMalformed';
+  notifications.length = 0;
+  try {
+    const result = await runAudit({}, { log: () => undefined });
+    expect(result).toMatchObject({ rowsChecked: 4, malformedRows: 1, findings: 4 });
+    expect(notificationLines().filter(l => l.startsWith('- '))).toEqual([
+      expect.stringMatching(/^- RootAccountMissing: /),
+      '- ConsoleUserWithoutMfa: console-no-mfa (mfa): console password enabled but no MFA device',
+      '- UserWithoutMfa: api-only (mfa): no MFA device (no console password)',
+      expect.stringMatching(/^- MalformedRow: ops \(report\): this row could not be read, so none of its checks ran: expected 22 fields like the header, found 24 \(the row begins 'ops,admin,arn:aws:iam::123456789012:user\/ops,admin,/),
+    ]);
+    expect(await metricSums('IntegMalformed')).toMatchObject({ MalformedRow: 1, TotalFindings: 4 });
+  } finally {
+    await iam.send(new DeleteUserCommand({ UserName: 'ops,admin' }));
+  }
+});
+
+test('a header-only report is not a clean bill of health: the missing root row is published, the other types counted as zeros', async () => {
   // A fresh account: moto's reset wipes the users, and the report has only the header.
   await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   const sns = new SNSClient({ endpoint, region: REGION, credentials });
   process.env.TOPIC_ARN = (await sns.send(new CreateTopicCommand({ Name: 'credential-audit' }))).TopicArn!;
+  await sns.send(new SubscribeCommand({ TopicArn: process.env.TOPIC_ARN, Protocol: 'http', Endpoint: receiverUrl }));
   process.env.METRIC_NAMESPACE = 'IntegEmpty';
   notifications.length = 0;
 
   const result = await handler({});
-  expect(result).toMatchObject({ rowsChecked: 0, findings: 0, published: false });
-  expect(notifications).toEqual([]);
+  expect(result).toMatchObject({ timeSource: 'clock', rowsChecked: 0, findings: 1, published: true });
+  expect(notificationLines().filter(l => l.startsWith('- '))).toEqual([
+    expect.stringMatching(/^- RootAccountMissing: <root_account> \(report\): the report has no <root_account> row/),
+  ]);
   const sums = await metricSums('IntegEmpty');
-  expect(Object.keys(sums)).toHaveLength(8);
-  expect(Object.values(sums).every(v => v === 0)).toBe(true);
+  expect(Object.keys(sums)).toHaveLength(11);
+  expect(sums).toMatchObject({ RootAccountMissing: 1, TotalFindings: 1, UserWithoutMfa: 0, MalformedRow: 0 });
 });
 
 test('a report that never completes fails after the bounded retries', async () => {

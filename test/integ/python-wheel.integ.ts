@@ -147,3 +147,27 @@ test('the wheel installs the cdk-iam-guardrails command, which runs the credenti
     expect.objectContaining({ type: 'ConsoleUserWithoutMfa', user: 'bob' }),
   ]));
 });
+
+test('CredentialReport.findings from Python: an aware datetime or none; a naive one is refused by jsii with a clear TypeError', () => {
+  // jsii's Python runtime refuses a naive datetime before the call reaches the library (it cannot
+  // tell which instant it means); the docstring of `now` says so and shows the fix.
+  const script = [
+    'import datetime, sys',
+    'from cdk_iam_guardrails import CredentialReport',
+    'report = CredentialReport.parse(open(sys.argv[1]).read())',
+    'aware = report.findings(now=datetime.datetime(2024, 6, 30, tzinfo=datetime.timezone.utc))',
+    'print(len(aware), aware[0].type.name, aware[0].line_number)',
+    'print(len(report.findings()) >= len(aware))',
+    'try:',
+    '    report.findings(now=datetime.datetime(2024, 6, 30))',
+    "    print('naive accepted')",
+    'except TypeError as e:',
+    "    print('TypeError:', e)",
+  ].join('\n');
+  const run = spawnSync(python, ['-c', script, path.join(root, 'test', 'fixtures', 'credential-reports', 'valid.csv')],
+    { encoding: 'utf-8', env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' } });
+  const lines = run.stdout.trim().split('\n');
+  expect({ first: lines[0], stderr: lines[0] === '11 ROOT_WITHOUT_MFA 2' ? '' : run.stderr }).toEqual({ first: '11 ROOT_WITHOUT_MFA 2', stderr: '' });
+  expect(lines[1]).toBe('True');
+  expect(lines[2]).toMatch(/^TypeError: Naive datetimes are not supported/);
+});

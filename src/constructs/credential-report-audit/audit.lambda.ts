@@ -1,15 +1,23 @@
 // The CredentialReportAudit Lambda: generate and read the IAM credential report, evaluate it with
-// the library's own CredentialReport, publish a summary to SNS and a count per finding type to
-// CloudWatch. Bundled by `projen bundle` with esbuild; the AWS SDK v3 comes from the Lambda
-// runtime. Endpoints come from the SDK's own configuration (AWS_ENDPOINT_URL and friends), which
-// is how the integration test points this handler at moto.
+// the library's own analysis, publish a summary to SNS and a count per finding type to
+// CloudWatch. It reports whatever else fails rather than stopping at it: a row it cannot read is
+// a MalformedRow finding, metrics and SNS are sent independently (a failure of either fails the
+// run afterwards, naming it), findings are logged first in parts CloudWatch Logs accepts, and an
+// implausible event time gives way to the clock. Bundled by `projen bundle` with esbuild; the AWS
+// SDK v3 comes from the Lambda runtime. Endpoints come from the SDK's own configuration
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDWATCH and friends), which is how the integration test
+// points this handler at moto, and CloudWatch alone at a closed port.
 import { CloudWatchClient, PutMetricDataCommand, StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { ScheduledEvent } from 'aws-lambda';
-import { CredentialFindingType, CredentialReport, CredentialReportFinding } from '../../credentials/credential-report';
+import { CredentialFindingType, CredentialReportFinding, CredentialReportRow } from '../../credentials/credential-report';
 import { AUDIT_ENV, TOTAL_FINDINGS_METRIC } from '../../credentials/private/audit-config';
+import { decodeReportBytes } from '../../credentials/private/decode';
+import { escapeControlCharacters, truncate } from '../../credentials/private/escape';
 import { DEFAULT_ROOT_USAGE_WINDOW_DAYS, Thresholds, evaluateRows, thresholdsInDays } from '../../credentials/private/evaluate';
+import { MAX_LOG_EVENT_BYTES, splitIntoLogEvents } from '../../credentials/private/log-events';
+import { parseCredentialReportLenient } from '../../credentials/private/parse';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
   DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
@@ -18,10 +26,21 @@ import {
 /** What one run found; also logged, and returned to a manual `aws lambda invoke`. */
 export interface AuditResult {
   readonly now: string;
+  /** Where `now` came from: the scheduled event's time, or the Lambda's clock. */
+  readonly timeSource: 'event' | 'clock';
   readonly rowsChecked: number;
+  /** Rows that could not be read; each is also a `MalformedRow` finding. */
+  readonly malformedRows: number;
   readonly findings: number;
   readonly countsByType: { [type: string]: number };
   readonly published: boolean;
+}
+
+/** What the handler uses besides AWS: its clock, where it logs, how large a log event may be. */
+export interface AuditOptions {
+  readonly clock?: () => Date;
+  readonly log?: (line: string) => void;
+  readonly maxLogEventBytes?: number;
 }
 
 interface AuditConfig {
@@ -34,49 +53,131 @@ interface AuditConfig {
   readonly reportPollDelayMs: number;
 }
 
-// SNS caps a message at 256 KB; list this many findings and point to the log for the rest.
+// SNS caps a message at 256 KB; list this many findings, each line cut at MAX_MESSAGE_LINE
+// characters, and point to the log for the rest.
 const MAX_FINDINGS_IN_MESSAGE = 200;
+const MAX_MESSAGE_LINE = 600;
+
+/**
+ * How far the scheduled event's time may be from the Lambda's clock and still be used. Behind:
+ * EventBridge retries a failed delivery for up to 24 hours, and a retry should evaluate as of
+ * the original schedule. Ahead: only clock skew, a few minutes at most. Anything else (a 1970
+ * timestamp, a hand-written test event, a year-2100 one) would move every age and hide or invent
+ * findings, so the clock is used instead and the reason logged.
+ */
+export const MAX_EVENT_TIME_BEHIND_MS = 24 * 60 * 60 * 1000;
+export const MAX_EVENT_TIME_AHEAD_MS = 5 * 60 * 1000;
 
 export async function handler(event?: Partial<ScheduledEvent>): Promise<AuditResult> {
+  return runAudit(event);
+}
+
+/**
+ * One audit run. Findings are logged first (so they are never lost), then the metrics and the SNS
+ * message are sent independently: one failing does not stop the other. If either failed, the run
+ * then fails with an error naming what failed and what was still delivered, so the function's
+ * Errors alarm fires.
+ */
+export async function runAudit(event?: Partial<ScheduledEvent>, options: AuditOptions = {}): Promise<AuditResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
   const config = readConfig(process.env);
-  // A scheduled event carries the time the schedule fired: evaluate as of then, so a retried
-  // invocation gives the same answer.
-  const now = eventTime(event) ?? new Date();
+  const { now, timeSource, reason } = evaluationTime(event, (options.clock ?? (() => new Date()))());
+  if (reason) log(JSON.stringify({ message: 'event time not used', reason, eventTime: truncate(String(event?.time), 100), now: now.toISOString() }));
   const thresholds = thresholdsInDays(now, config.maxAccessKeyAgeDays, config.maxUnusedAgeDays, config.rootUsageWindowDays);
 
   const csv = await fetchCredentialReport(new IAMClient({}), config.reportPollAttempts, config.reportPollDelayMs);
-  const report = CredentialReport.parse(csv);
-  const findings = evaluateRows(report.rows, thresholds);
+  let report;
+  try {
+    report = parseCredentialReportLenient(csv);
+  } catch (e) {
+    throw new Error(`the credential report from GetCredentialReport could not be read: ${(e as Error).message}`);
+  }
+  const findings = evaluateRows(report.rows, thresholds, report.malformed);
 
   const countsByType: { [type: string]: number } = {};
   for (const type of Object.values(CredentialFindingType)) countsByType[type] = 0;
   for (const finding of findings) countsByType[finding.type]++;
 
-  await new CloudWatchClient({}).send(new PutMetricDataCommand({
-    Namespace: config.metricNamespace,
-    MetricData: [
-      ...Object.entries(countsByType).map(([type, count]) => ({ MetricName: type, Value: count, Unit: StandardUnit.Count })),
-      { MetricName: TOTAL_FINDINGS_METRIC, Value: findings.length, Unit: StandardUnit.Count },
-    ],
-  }));
-
-  if (findings.length > 0) {
-    await new SNSClient({}).send(new PublishCommand({
-      TopicArn: config.topicArn,
-      Subject: `IAM credential audit: ${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}`,
-      Message: formatMessage(findings, report, thresholds),
-    }));
-  }
-
   const result: AuditResult = {
     now: now.toISOString(),
+    timeSource,
     rowsChecked: report.rows.length,
+    malformedRows: report.malformed.length,
     findings: findings.length,
     countsByType,
     published: findings.length > 0,
   };
-  console.log(JSON.stringify({ ...result, details: findings }));
+  log(JSON.stringify({ message: 'credential audit summary', ...result }));
+  for (const line of splitIntoLogEvents({ message: 'credential audit findings' }, 'findings', findings, options.maxLogEventBytes ?? MAX_LOG_EVENT_BYTES)) {
+    log(line);
+  }
+
+  const [metrics, publish] = await Promise.allSettled([
+    new CloudWatchClient({}).send(new PutMetricDataCommand({
+      Namespace: config.metricNamespace,
+      MetricData: [
+        ...Object.entries(countsByType).map(([type, count]) => ({ MetricName: type, Value: count, Unit: StandardUnit.Count })),
+        { MetricName: TOTAL_FINDINGS_METRIC, Value: findings.length, Unit: StandardUnit.Count },
+      ],
+    })),
+    findings.length === 0 ? Promise.resolve(undefined) : new SNSClient({}).send(new PublishCommand({
+      TopicArn: config.topicArn,
+      Subject: `IAM credential audit: ${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}`,
+      Message: formatMessage(findings, report.rows, thresholds),
+    })),
+  ]);
+
+  const failures: string[] = [];
+  if (metrics.status === 'rejected') {
+    failures.push(`writing the metrics to CloudWatch namespace ${config.metricNamespace} failed (${describeError(metrics.reason)})`);
+  }
+  if (publish.status === 'rejected') {
+    failures.push(`publishing the ${findings.length} findings to ${config.topicArn} failed (${describeError(publish.reason)})`);
+  }
+  if (failures.length > 0) {
+    const delivered = [
+      metrics.status === 'fulfilled' ? 'the metrics were written' : undefined,
+      publish.status === 'fulfilled' && findings.length > 0 ? 'the findings were published' : undefined,
+      'the findings are in this log',
+    ].filter(Boolean).join(', ');
+    const message = `credential audit incomplete: ${failures.join('; ')}; ${delivered}`;
+    log(JSON.stringify({ message: 'credential audit incomplete', failures, delivered }));
+    throw new Error(message);
+  }
   return result;
+}
+
+/**
+ * The time to evaluate ages against: the scheduled event's, when it is within the bounds above
+ * of the Lambda's clock, else the clock (with the reason, for the log).
+ */
+export function evaluationTime(
+  event: Partial<ScheduledEvent> | undefined,
+  clock: Date,
+): { now: Date; timeSource: 'event' | 'clock'; reason?: string } {
+  if (event?.time === undefined) return { now: clock, timeSource: 'clock' };
+  const time = typeof event.time === 'string' ? Date.parse(event.time) : NaN;
+  if (Number.isNaN(time)) {
+    return { now: clock, timeSource: 'clock', reason: 'the event time is not a date' };
+  }
+  const behind = clock.getTime() - time;
+  if (behind > MAX_EVENT_TIME_BEHIND_MS) {
+    return { now: clock, timeSource: 'clock', reason: `the event time is ${formatHours(behind)} behind the clock (at most 24 hours is a retry)` };
+  }
+  if (-behind > MAX_EVENT_TIME_AHEAD_MS) {
+    return { now: clock, timeSource: 'clock', reason: `the event time is ${formatHours(-behind)} ahead of the clock (at most 5 minutes is clock skew)` };
+  }
+  return { now: new Date(time), timeSource: 'event' };
+}
+
+function formatHours(ms: number): string {
+  const hours = ms / 3_600_000;
+  return hours >= 48 ? `${Math.round(hours / 24)} days` : `${hours.toFixed(1)} hours`;
+}
+
+function describeError(reason: unknown): string {
+  if (reason instanceof Error) return truncate(`${reason.name}: ${reason.message}`, 500);
+  return truncate(String(reason), 500);
 }
 
 /**
@@ -90,8 +191,12 @@ async function fetchCredentialReport(iam: IAMClient, attempts: number, delayMs: 
     if (state === 'COMPLETE') {
       const { Content } = await iam.send(new GetCredentialReportCommand({}));
       if (!Content) throw new Error('GetCredentialReport returned no content');
-      // The SDK has already decoded the API's base64; CredentialReport.parse accepts either form.
-      return Buffer.from(Content).toString('utf8');
+      // The SDK has already decoded the API's base64; these are the CSV's bytes.
+      try {
+        return decodeReportBytes(Content, 'the GetCredentialReport content');
+      } catch (e) {
+        throw new Error(`the credential report from GetCredentialReport could not be read: ${(e as Error).message}`);
+      }
     }
     if (attempt < attempts) await new Promise(resolve => setTimeout(resolve, delayMs));
   }
@@ -124,21 +229,21 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, defaultValue: numb
   return value;
 }
 
-function eventTime(event: Partial<ScheduledEvent> | undefined): Date | undefined {
-  const time = typeof event?.time === 'string' ? Date.parse(event.time) : NaN;
-  return Number.isNaN(time) ? undefined : new Date(time);
-}
-
-function formatMessage(findings: CredentialReportFinding[], report: CredentialReport, t: Thresholds): string {
-  const account = report.rows.map(row => row.arn.split(':')[4]).find(id => id) ?? 'unknown';
+/**
+ * The e-mail/SMS text: escaped (a report field could carry control characters to a mail client
+ * or a chat integration) and cut per line, so that the message stays under SNS's 256 KB.
+ */
+function formatMessage(findings: CredentialReportFinding[], rows: readonly CredentialReportRow[], t: Thresholds): string {
+  const account = rows.map(row => row.arn.split(':')[4]).find(id => id && /^\d{12}$/.test(id)) ?? 'unknown';
   const day = 86_400_000;
+  const line = (text: string) => truncate(escapeControlCharacters(text), MAX_MESSAGE_LINE);
   const lines = [
     `IAM credential report audit of account ${account} as of ${t.now.toISOString()}.`,
     `Thresholds: access keys ${t.maxAccessKeyAgeMs / day} days, unused credentials ${t.maxUnusedAgeMs / day} days, `
       + `root usage window ${t.rootUsageWindowMs / day} days.`,
     '',
     `${findings.length} ${findings.length === 1 ? 'finding' : 'findings'}:`,
-    ...findings.slice(0, MAX_FINDINGS_IN_MESSAGE).map(f => `- ${f.type}: ${f.user} (${f.credential}): ${f.detail}`),
+    ...findings.slice(0, MAX_FINDINGS_IN_MESSAGE).map(f => line(`- ${f.type}: ${f.user || `(line ${f.lineNumber})`} (${f.credential}): ${f.detail}`)),
   ];
   if (findings.length > MAX_FINDINGS_IN_MESSAGE) {
     lines.push(`... and ${findings.length - MAX_FINDINGS_IN_MESSAGE} more, listed in this function's CloudWatch Logs.`);

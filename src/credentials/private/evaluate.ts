@@ -1,4 +1,4 @@
-import { ROOT_ACCOUNT_USER } from './parse';
+import { MalformedRow, ROOT_ACCOUNT_USER, unknownFlagValue } from './parse';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
   DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
@@ -44,18 +44,53 @@ export function thresholdsInDays(
 }
 
 const ACCESS_KEYS = [
-  { kind: CredentialKind.ACCESS_KEY_1, label: 'access key 1', active: 'accessKey1Active', rotated: 'accessKey1LastRotated', used: 'accessKey1LastUsedDate' },
-  { kind: CredentialKind.ACCESS_KEY_2, label: 'access key 2', active: 'accessKey2Active', rotated: 'accessKey2LastRotated', used: 'accessKey2LastUsedDate' },
+  { kind: CredentialKind.ACCESS_KEY_1, label: 'access key 1', column: 'access_key_1_active', active: 'accessKey1Active', rotated: 'accessKey1LastRotated', used: 'accessKey1LastUsedDate' },
+  { kind: CredentialKind.ACCESS_KEY_2, label: 'access key 2', column: 'access_key_2_active', active: 'accessKey2Active', rotated: 'accessKey2LastRotated', used: 'accessKey2LastUsedDate' },
 ] as const;
 
 /**
  * Ages are compared strictly: a key exactly `maxAccessKeyAge` old, or a credential last used
  * exactly `maxUnusedAge` ago, is still compliant; one millisecond more is a finding. Root use
  * exactly `rootUsageWindow` ago is still inside the window.
+ *
+ * Findings come in report order: a missing root row first (it is about the header's report),
+ * then each row's, a malformed row's in its place.
  */
-export function evaluateRows(rows: readonly CredentialReportRow[], thresholds: Thresholds): CredentialReportFinding[] {
+export function evaluateRows(
+  rows: readonly CredentialReportRow[],
+  thresholds: Thresholds,
+  malformed: readonly MalformedRow[] = [],
+): CredentialReportFinding[] {
   const findings: CredentialReportFinding[] = [];
+  const hasRoot = rows.some(row => row.user === ROOT_ACCOUNT_USER) || malformed.some(row => row.user === ROOT_ACCOUNT_USER);
+  if (!hasRoot) {
+    findings.push({
+      type: CredentialFindingType.ROOT_ACCOUNT_MISSING,
+      user: ROOT_ACCOUNT_USER,
+      arn: '',
+      credential: CredentialKind.REPORT,
+      detail: `the report has no ${ROOT_ACCOUNT_USER} row, which every report IAM generates has: it was edited or cut short, `
+        + "and the root user's MFA, access keys and recent use were not checked",
+      lineNumber: 1,
+    });
+  }
+
+  let next = 0;
+  const addMalformedBefore = (line: number) => {
+    for (; next < malformed.length && malformed[next].line < line; next++) {
+      const bad = malformed[next];
+      findings.push({
+        type: CredentialFindingType.MALFORMED_ROW,
+        user: bad.user ?? '',
+        arn: bad.arn ?? '',
+        credential: CredentialKind.REPORT,
+        detail: `this row could not be read, so none of its checks ran: ${bad.detail}`,
+        lineNumber: bad.line,
+      });
+    }
+  };
   for (const row of rows) {
+    addMalformedBefore(row.lineNumber);
     const add = (type: CredentialFindingType, credential: CredentialKind, detail: string) =>
       findings.push({ type, user: row.user, arn: row.arn, credential, detail, lineNumber: row.lineNumber });
     if (row.user === ROOT_ACCOUNT_USER) {
@@ -64,12 +99,41 @@ export function evaluateRows(rows: readonly CredentialReportRow[], thresholds: T
       evaluateUser(row, thresholds, add);
     }
   }
+  addMalformedBefore(Infinity);
   return findings;
 }
 
 type Add = (type: CredentialFindingType, credential: CredentialKind, detail: string) => void;
 
+/**
+ * A flag column that says neither true nor false: what the row says and what could not be
+ * checked because of it.
+ */
+function reportUnknown(row: CredentialReportRow, add: Add, credential: CredentialKind, column: string, what: string, unchecked: string): void {
+  const raw = unknownFlagValue(row, column);
+  const shown = raw === undefined || raw.trim() === '' ? 'blank' : `'${raw.trim()}'`;
+  add(CredentialFindingType.CREDENTIAL_STATUS_UNKNOWN, credential,
+    `${what} unknown: ${column} is ${shown} instead of true or false, so ${unchecked} was not checked`);
+}
+
+function reportUnknownFlags(row: CredentialReportRow, add: Add, root: boolean): void {
+  if (row.mfaActive === undefined) {
+    reportUnknown(row, add, CredentialKind.MFA, 'mfa_active', 'MFA status', root ? 'root MFA' : 'MFA');
+  }
+  if (!root && row.passwordEnabled === undefined) {
+    reportUnknown(row, add, CredentialKind.PASSWORD, 'password_enabled', 'console password status',
+      'whether the console password is unused or lacks MFA');
+  }
+  for (const key of ACCESS_KEYS) {
+    if (row[key.active] === undefined) {
+      reportUnknown(row, add, key.kind, key.column, `${key.label} status`,
+        root ? `whether the root user has ${key.label}` : `whether ${key.label} is old or unused`);
+    }
+  }
+}
+
 function evaluateRoot(row: CredentialReportRow, t: Thresholds, add: Add): void {
+  reportUnknownFlags(row, add, true);
   if (row.mfaActive === false) {
     add(CredentialFindingType.ROOT_WITHOUT_MFA, CredentialKind.MFA, 'the root user has no MFA device');
   }
@@ -94,11 +158,13 @@ function evaluateRoot(row: CredentialReportRow, t: Thresholds, add: Add): void {
 }
 
 function evaluateUser(row: CredentialReportRow, t: Thresholds, add: Add): void {
+  reportUnknownFlags(row, add, false);
   if (row.mfaActive === false) {
     if (row.passwordEnabled === true) {
       add(CredentialFindingType.CONSOLE_USER_WITHOUT_MFA, CredentialKind.MFA, 'console password enabled but no MFA device');
     } else {
-      add(CredentialFindingType.USER_WITHOUT_MFA, CredentialKind.MFA, 'no MFA device (no console password)');
+      const password = row.passwordEnabled === false ? 'no console password' : 'console password status unknown';
+      add(CredentialFindingType.USER_WITHOUT_MFA, CredentialKind.MFA, `no MFA device (${password})`);
     }
   }
 
