@@ -28,6 +28,16 @@ export function requireIntegerInRange(
 }
 
 /**
+ * Throws unless `value` is undefined or a real boolean. Catches `'yes'`, `'false'` and `0` from
+ * JavaScript and Python callers, which the type system does not stop and which would otherwise be
+ * passed on as given.
+ */
+export function requireBoolean(scope: IConstruct, construct: string, prop: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  throw new GuardrailsValidationError(scope, construct, prop, value, 'allowed values are true and false');
+}
+
+/**
  * A non-fatal synth warning: printed by `cdk synth`, fails only `cdk synth --strict`, and can be
  * acknowledged with `Validations.of(scope).acknowledge({ id: 'annotation::<id>', reason })`.
  */
@@ -37,6 +47,8 @@ export function warn(scope: IConstruct, id: string, message: string): void {
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
+  // JSON.stringify would print NaN and Infinity as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
