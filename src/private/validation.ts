@@ -33,7 +33,8 @@ export function requireIntegerInRange(
  * passed on as given.
  */
 export function requireBoolean(scope: IConstruct, construct: string, prop: string, value: unknown): void {
-  if (value === undefined || typeof value === 'boolean') return;
+  // null is how JavaScript callers (and jsii for Python's None) leave an optional prop unset.
+  if (value === undefined || value === null || typeof value === 'boolean') return;
   throw new GuardrailsValidationError(scope, construct, prop, value, 'allowed values are true and false');
 }
 

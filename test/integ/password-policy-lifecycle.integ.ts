@@ -12,8 +12,6 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import {
   DeleteAccountPasswordPolicyCommand,
   GetAccountPasswordPolicyCommand,
@@ -21,6 +19,8 @@ import {
   UpdateAccountPasswordPolicyCommand,
   UpdateAccountPasswordPolicyCommandInput,
 } from '@aws-sdk/client-iam';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from '../../src/constructs/strict-password-policy';
 import { PasswordPolicyEvent, PasswordPolicyResponse, handler } from '../../src/constructs/strict-password-policy/password-policy.lambda';
 
@@ -116,13 +116,24 @@ afterAll(async () => {
 
 /** A hand-set policy: length 20, every character class, 90 days, 24 remembered (stricter than ours in length). */
 const HAND_SET_20: UpdateAccountPasswordPolicyCommandInput = {
-  MinimumPasswordLength: 20, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true,
-  RequireLowercaseCharacters: true, AllowUsersToChangePassword: true, MaxPasswordAge: 90, PasswordReusePrevention: 24, HardExpiry: true,
+  MinimumPasswordLength: 20,
+  RequireSymbols: true,
+  RequireNumbers: true,
+  RequireUppercaseCharacters: true,
+  RequireLowercaseCharacters: true,
+  AllowUsersToChangePassword: true,
+  MaxPasswordAge: 90,
+  PasswordReusePrevention: 24,
+  HardExpiry: true,
 };
 /** A weak hand-set policy: 8 characters, no symbols, no expiry, no reuse prevention. */
 const HAND_SET_WEAK: UpdateAccountPasswordPolicyCommandInput = {
-  MinimumPasswordLength: 8, RequireSymbols: false, RequireNumbers: true, RequireUppercaseCharacters: true,
-  RequireLowercaseCharacters: true, AllowUsersToChangePassword: true,
+  MinimumPasswordLength: 8,
+  RequireSymbols: false,
+  RequireNumbers: true,
+  RequireUppercaseCharacters: true,
+  RequireLowercaseCharacters: true,
+  AllowUsersToChangePassword: true,
 };
 
 async function handSet(policy: UpdateAccountPasswordPolicyCommandInput): Promise<void> {
@@ -156,8 +167,8 @@ const WEAK = 'len 8 age - reuse - numbers,upper,lower,self-change';
 function resourceProperties(props: StrictPasswordPolicyProps = {}): { [key: string]: any } {
   const stack = new Stack(new App(), 'Stack');
   new StrictPasswordPolicy(stack, 'PasswordPolicy', props);
-  const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::StrictPasswordPolicy'));
-  const { ServiceToken: _, ...properties } = resource.Properties;
+  const [synthesized] = Object.values(Template.fromStack(stack).findResources('Custom::StrictPasswordPolicy'));
+  const { ServiceToken: _, ...properties } = synthesized.Properties;
   return asCloudFormationSendsThem(properties);
 }
 
