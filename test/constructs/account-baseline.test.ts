@@ -43,7 +43,7 @@ describe('AccountBaseline with defaults', () => {
       InputParameters: Match.objectLike({ MinimumPasswordLength: '14', PasswordReusePrevention: '24', MaxPasswordAge: '90' }),
     });
     template.hasResourceProperties('Custom::StrictPasswordPolicy', {
-      Create: Match.stringLikeRegexp('"MinimumPasswordLength":14.*"PasswordReusePrevention":24'),
+      Policy: Match.objectLike({ MinimumPasswordLength: 14, PasswordReusePrevention: 24 }),
     });
   });
 

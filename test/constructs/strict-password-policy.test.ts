@@ -1,23 +1,29 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
-import { StrictPasswordPolicy } from '../../src/constructs/strict-password-policy';
+import { Construct, IConstruct } from 'constructs';
+import { IamBestPracticesChecks } from '../../src';
+import { StrictPasswordPolicy, StrictPasswordPolicyProps } from '../../src/constructs/strict-password-policy';
 import { checkAwsSolutions } from '../support/aws-solutions';
 
-const SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
 const IAM4_FINDING = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
 const IAM5_FINDING = 'AwsSolutions-IAM5[Resource::*]';
+const PROVIDER = 'StrictPasswordPolicyProvider';
 
 function newStack(id = 'Stack', account?: string): Stack {
   return new Stack(new App(), id, account ? { env: { account, region: 'us-east-1' } } : undefined);
 }
 
-/** The SDK call the custom resource makes for a lifecycle event, parsed from its JSON property. */
-function sdkCall(template: Template, event: 'Create' | 'Update' | 'Delete'): any {
-  const resources = Object.values(template.findResources('Custom::StrictPasswordPolicy'));
+/** The one Custom::StrictPasswordPolicy resource's properties, keyed by its logical id. */
+function policyResource(template: Template): { logicalId: string; properties: any } {
+  const resources = Object.entries(template.findResources('Custom::StrictPasswordPolicy'));
   expect(resources).toHaveLength(1);
-  const value = resources[0].Properties[event];
-  return value === undefined ? undefined : JSON.parse(value);
+  return { logicalId: resources[0][0], properties: resources[0][1].Properties };
+}
+
+/** Every IAM statement of the stack's inline policies, with the role each is attached to. */
+function inlineStatements(template: Template): Array<{ role: string; statement: any }> {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) =>
+    p.Properties.PolicyDocument.Statement.map((statement: any) => ({ role: p.Properties.Roles[0].Ref, statement })));
 }
 
 /** Rule ids acknowledged on each construct of the tree, keyed by construct path. */
@@ -32,70 +38,87 @@ function acknowledgedIds(scope: IConstruct): Record<string, string[]> {
   return result;
 }
 
+const GUIDE_POLICY = {
+  MinimumPasswordLength: 14,
+  RequireSymbols: true,
+  RequireNumbers: true,
+  RequireUppercaseCharacters: true,
+  RequireLowercaseCharacters: true,
+  AllowUsersToChangePassword: true,
+  MaxPasswordAge: 90,
+  PasswordReusePrevention: 24,
+  HardExpiry: true,
+};
 
 describe('defaults', () => {
   const stack = newStack();
   const policy = new StrictPasswordPolicy(stack, 'PasswordPolicy');
   const template = Template.fromStack(stack);
 
-  test('creates and updates the policy with exactly the guide\'s command', () => {
-    const expected = {
-      service: 'IAM',
-      action: 'updateAccountPasswordPolicy',
-      parameters: {
-        MinimumPasswordLength: 14,
-        RequireSymbols: true,
-        RequireNumbers: true,
-        RequireUppercaseCharacters: true,
-        RequireLowercaseCharacters: true,
-        AllowUsersToChangePassword: true,
-        MaxPasswordAge: 90,
-        PasswordReusePrevention: 24,
-        HardExpiry: true,
-      },
-      physicalResourceId: { id: 'account-password-policy' },
-    };
-    expect(sdkCall(template, 'Create')).toEqual(expected);
-    expect(sdkCall(template, 'Update')).toEqual(expected);
-    expect(policy.policyParameters).toEqual(expected.parameters);
-  });
-
-  test('retains the policy: no delete call, and the Lambda may only update the password policy', () => {
-    expect(sdkCall(template, 'Delete')).toBeUndefined();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: [{ Effect: 'Allow', Action: 'iam:UpdateAccountPasswordPolicy', Resource: '*' }],
-      },
+  test('one custom resource with the guide\'s policy, no opt-in, RETAIN, served by the stack\'s provider', () => {
+    const { logicalId, properties } = policyResource(template);
+    expect(logicalId).toBe('StrictPasswordPolicy');
+    expect(properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^StrictPasswordPolicyProviderframeworkonEvent/), 'Arn'] },
+      Policy: GUIDE_POLICY,
+      KeepStricterSettings: false,
+      RemovalPolicy: 'retain',
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toHaveLength(1);
+    expect(policy.policyParameters).toEqual(GUIDE_POLICY);
+    // CloudFormation must send the Delete to the handler, which decides what RETAIN means.
+    template.hasResource('Custom::StrictPasswordPolicy', { DeletionPolicy: 'Delete' });
   });
 
-  test('does not download the AWS SDK at deploy time', () => {
-    template.hasResourceProperties('Custom::StrictPasswordPolicy', { InstallLatestAwsSdk: false });
+  test('the handler is the projen-bundled TypeScript Lambda on Node.js 24, with a one-minute timeout', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      Timeout: 60,
+      Description: Match.stringLikeRegexp('^StrictPasswordPolicy: '),
+    });
+    expect(stack.node.findChild(PROVIDER).node.findChild('Handler')).toBeDefined();
+  });
+
+  test('the handler may only read and update the password policy (RETAIN never deletes it)', () => {
+    const handlerStatements = inlineStatements(template).filter(s => s.role.startsWith('StrictPasswordPolicyProviderHandler'));
+    expect(handlerStatements.map(s => s.statement)).toEqual([{
+      Effect: 'Allow',
+      Action: ['iam:GetAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy'],
+      Resource: '*',
+    }]);
+    // The provider framework may only invoke the handler: no IAM actions anywhere else.
+    const iamActions = inlineStatements(template).flatMap(s => [s.statement.Action].flat()).filter((a: string) => a.startsWith('iam:'));
+    expect(iamActions.sort()).toEqual(['iam:GetAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy']);
   });
 
   test('no CIS warnings with the defaults', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  test('AwsSolutions: clean, acknowledging only the provider singleton\'s findings and the ARN-less IAM actions', () => {
+  test('AwsSolutions: clean, acknowledging only the ARN-less IAM actions and aws-cdk-lib\'s provider framework', () => {
     const { report, suppressed } = checkAwsSolutions(stack);
     expect(report.violations).toEqual([]);
     expect(report.success).toBe(true);
     // What cdk-nag actually reported and an acknowledgment suppressed. (L1 is acknowledged too but
-    // does not fire with this aws-cdk-lib: its singleton already uses the newest Node.js runtime.)
+    // does not fire with this aws-cdk-lib: its framework function already uses the newest runtime.)
     expect(suppressed.sort()).toEqual([
-      `Stack/${SINGLETON}/ServiceRole/Resource ${IAM4_FINDING}`,
-      `Stack/PasswordPolicy/Resource/CustomResourcePolicy/Resource ${IAM5_FINDING}`,
+      `Stack/${PROVIDER}/Handler/ServiceRole/DefaultPolicy/Resource ${IAM5_FINDING}`,
+      `Stack/${PROVIDER}/Handler/ServiceRole/Resource ${IAM4_FINDING}`,
+      `Stack/${PROVIDER}/Provider/framework-onEvent/ServiceRole/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::<StrictPasswordPolicyProviderHandler9D12AB69.Arn>:*]`,
+      `Stack/${PROVIDER}/Provider/framework-onEvent/ServiceRole/Resource ${IAM4_FINDING}`,
     ]);
     // Where the acknowledgments live: on the exact constructs, not on the stack or our construct.
     expect(acknowledgedIds(stack)).toEqual({
-      [`Stack/${SINGLETON}/ServiceRole`]: [expect.stringContaining(IAM4_FINDING), 'Annotation::IamBestPractices-ID6'],
-      [`Stack/${SINGLETON}/Resource`]: [expect.stringMatching(/AwsSolutions-L1$/)],
-      'Stack/PasswordPolicy/Resource/CustomResourcePolicy': [expect.stringContaining(IAM5_FINDING)],
+      [`Stack/${PROVIDER}/Handler/ServiceRole`]: [expect.stringContaining(IAM4_FINDING), 'Annotation::IamBestPractices-ID6'],
+      [`Stack/${PROVIDER}/Handler/ServiceRole/DefaultPolicy`]: [expect.stringContaining(IAM5_FINDING)],
+      [`Stack/${PROVIDER}/Provider/framework-onEvent/ServiceRole`]: [expect.stringContaining(IAM4_FINDING), 'Annotation::IamBestPractices-ID6'],
+      [`Stack/${PROVIDER}/Provider/framework-onEvent/ServiceRole/DefaultPolicy`]: [expect.stringContaining('AwsSolutions-IAM5[Resource::<')],
+      [`Stack/${PROVIDER}/Provider/framework-onEvent/Resource`]: [expect.stringMatching(/AwsSolutions-L1$/)],
     });
+  });
+
+  test('our own IamBestPracticesChecks: no findings at all', () => {
+    expect(new IamBestPracticesChecks().validateScope(stack).violations).toEqual([]);
   });
 });
 
@@ -112,45 +135,65 @@ describe('overrides', () => {
       maxPasswordAge: Duration.days(365),
       passwordReusePrevention: 24,
       hardExpiry: false,
+      keepStricterSettings: true,
     });
-    expect(sdkCall(Template.fromStack(stack), 'Create').parameters).toEqual({
-      MinimumPasswordLength: 20,
-      RequireSymbols: false,
-      RequireNumbers: false,
-      RequireUppercaseCharacters: false,
-      RequireLowercaseCharacters: false,
-      AllowUsersToChangePassword: false,
-      MaxPasswordAge: 365,
-      PasswordReusePrevention: 24,
-      HardExpiry: false,
+    expect(policyResource(Template.fromStack(stack)).properties).toMatchObject({
+      Policy: {
+        MinimumPasswordLength: 20,
+        RequireSymbols: false,
+        RequireNumbers: false,
+        RequireUppercaseCharacters: false,
+        RequireLowercaseCharacters: false,
+        AllowUsersToChangePassword: false,
+        MaxPasswordAge: 365,
+        PasswordReusePrevention: 24,
+        HardExpiry: false,
+      },
+      KeepStricterSettings: true,
     });
   });
 
   test('maxPasswordAge may be given in any unit that is a whole number of days', () => {
     const stack = newStack();
     new StrictPasswordPolicy(stack, 'PasswordPolicy', { maxPasswordAge: Duration.hours(48) });
-    expect(sdkCall(Template.fromStack(stack), 'Create').parameters.MaxPasswordAge).toBe(2);
+    expect(policyResource(Template.fromStack(stack)).properties.Policy.MaxPasswordAge).toBe(2);
   });
 
-  test('removalPolicy DESTROY deletes the policy, and only then may the Lambda call DeleteAccountPasswordPolicy', () => {
+  test('removalPolicy DESTROY is passed to the handler, and only then may it call DeleteAccountPasswordPolicy', () => {
     const stack = newStack();
     new StrictPasswordPolicy(stack, 'PasswordPolicy', { removalPolicy: RemovalPolicy.DESTROY });
     const template = Template.fromStack(stack);
-    expect(sdkCall(template, 'Delete')).toEqual({
-      service: 'IAM',
-      action: 'deleteAccountPasswordPolicy',
-      ignoreErrorCodesMatching: 'NoSuchEntity',
-    });
+    expect(policyResource(template).properties.RemovalPolicy).toBe('destroy');
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
           Effect: 'Allow',
-          Action: ['iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy'],
+          Action: ['iam:GetAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy'],
           Resource: '*',
         }],
       },
     });
     expect(checkAwsSolutions(stack).report.violations).toEqual([]);
+    expect(new IamBestPracticesChecks().validateScope(stack).violations).toEqual([]);
+  });
+
+  test.each([RemovalPolicy.RETAIN, RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE])('removalPolicy %s is RETAIN', removalPolicy => {
+    const stack = newStack();
+    new StrictPasswordPolicy(stack, 'PasswordPolicy', { removalPolicy });
+    expect(policyResource(Template.fromStack(stack)).properties.RemovalPolicy).toBe('retain');
+  });
+
+  test('the logical id and the provider do not depend on the construct\'s name or place (a rename is an in-place update)', () => {
+    const shape = (build: (stack: Stack) => void) => {
+      const stack = newStack();
+      build(stack);
+      const template = Template.fromStack(stack).toJSON();
+      return Object.keys(template.Resources).sort();
+    };
+    const plain = shape(stack => new StrictPasswordPolicy(stack, 'PasswordPolicy'));
+    expect(shape(stack => new StrictPasswordPolicy(stack, 'Renamed'))).toEqual(plain);
+    expect(shape(stack => new StrictPasswordPolicy(new StrictPasswordPolicyScope(stack), 'Moved'))).toEqual(plain);
+    expect(plain).toContain('StrictPasswordPolicy');
   });
 
   test('weak length and reuse are allowed with warnings citing CIS 1.8 and 1.9', () => {
@@ -161,11 +204,18 @@ describe('overrides', () => {
       'minimumPasswordLength 8 is below the 14 characters that CIS AWS Foundations 1.8 requires'));
     annotations.hasWarning('/Stack/PasswordPolicy', Match.stringLikeRegexp(
       'passwordReusePrevention 5 is below the 24 previous passwords that CIS AWS Foundations 1.9 requires'));
-    expect(sdkCall(Template.fromStack(stack), 'Create').parameters).toMatchObject({
+    expect(policyResource(Template.fromStack(stack)).properties.Policy).toMatchObject({
       MinimumPasswordLength: 8, PasswordReusePrevention: 5,
     });
   });
 });
+
+/** A plain construct between the stack and the policy, to move the policy within the stack. */
+class StrictPasswordPolicyScope extends Construct {
+  constructor(scope: Construct) {
+    super(scope, 'Nested');
+  }
+}
 
 describe('validation', () => {
   test.each([
@@ -177,10 +227,49 @@ describe('validation', () => {
     [{ maxPasswordAge: Duration.days(0) }, 'maxPasswordAge 0; allowed range is 1-1095 days (whole numbers)'],
     [{ maxPasswordAge: Duration.days(1096) }, 'maxPasswordAge 1096; allowed range is 1-1095 days (whole numbers)'],
     [{ maxPasswordAge: Duration.hours(36) }, 'maxPasswordAge 1.5; allowed range is 1-1095 days (whole numbers)'],
+    // NaN and Infinity are printed as such, not as JSON's null.
+    [{ minimumPasswordLength: NaN }, 'minimumPasswordLength NaN; allowed range is 6-128 characters (whole numbers)'],
+    [{ minimumPasswordLength: Infinity }, 'minimumPasswordLength Infinity; allowed range is 6-128 characters (whole numbers)'],
+    [{ passwordReusePrevention: -Infinity }, 'passwordReusePrevention -Infinity; allowed range is 1-24 passwords (whole numbers)'],
+    [{ passwordReusePrevention: NaN }, 'passwordReusePrevention NaN; allowed range is 1-24 passwords (whole numbers)'],
+    [{ maxPasswordAge: Duration.days(NaN) }, 'maxPasswordAge NaN; allowed range is 1-1095 days (whole numbers)'],
+    [{ maxPasswordAge: Duration.days(Infinity) }, 'maxPasswordAge Infinity; allowed range is 1-1095 days (whole numbers)'],
   ])('rejects %p', (props, message) => {
     const stack = newStack();
     expect(() => new StrictPasswordPolicy(stack, 'PasswordPolicy', props)).toThrow(
       `[Stack/PasswordPolicy] StrictPasswordPolicy: invalid ${message}`);
+  });
+
+  // What JavaScript and Python callers can pass where the types say boolean or number.
+  const BOOLEAN_PROPS = [
+    'requireSymbols', 'requireNumbers', 'requireUppercaseCharacters', 'requireLowercaseCharacters',
+    'allowUsersToChangePassword', 'hardExpiry', 'keepStricterSettings',
+  ];
+  test.each(BOOLEAN_PROPS.flatMap(prop => [
+    [prop, 'yes', "'yes'"], [prop, 'false', "'false'"], [prop, 0, '0'], [prop, 1, '1'],
+  ]))('rejects %s: %p', (prop, value, shown) => {
+    const stack = newStack();
+    expect(() => new StrictPasswordPolicy(stack, 'PasswordPolicy', { [prop]: value } as unknown as StrictPasswordPolicyProps)).toThrow(
+      `[Stack/PasswordPolicy] StrictPasswordPolicy: invalid ${prop} ${shown}; must be true or false (a boolean, not a string or number)`);
+  });
+
+  test.each(BOOLEAN_PROPS)('accepts %s: true and false', prop => {
+    for (const value of [true, false]) {
+      expect(() => new StrictPasswordPolicy(newStack(), 'PasswordPolicy', { [prop]: value })).not.toThrow();
+    }
+  });
+
+  test.each([
+    ['minimumPasswordLength', '14', "'14'"],
+    ['passwordReusePrevention', '24', "'24'"],
+  ])('rejects a number given as a string: %s %p', (prop, value, shown) => {
+    expect(() => new StrictPasswordPolicy(newStack(), 'PasswordPolicy', { [prop]: value } as unknown as StrictPasswordPolicyProps)).toThrow(
+      `[Stack/PasswordPolicy] StrictPasswordPolicy: invalid ${prop} ${shown}; allowed range is`);
+  });
+
+  test('a plain number for maxPasswordAge is an error naming the prop, not a TypeError', () => {
+    expect(() => new StrictPasswordPolicy(newStack(), 'PasswordPolicy', { maxPasswordAge: 90 } as unknown as StrictPasswordPolicyProps)).toThrow(
+      '[Stack/PasswordPolicy] StrictPasswordPolicy: invalid maxPasswordAge 90; expected a Duration of 1-1095 whole days, e.g. Duration.days(90)');
   });
 
   test('tokens pass through unvalidated', () => {

@@ -44,12 +44,8 @@ test('the wheel installed in the virtualenv is the one jsii-pacmak built here', 
 });
 
 test('the password policy custom resource carries the guide defaults', () => {
-  const [policy] = Object.values(template.findResources('Custom::StrictPasswordPolicy'));
-  const create = JSON.parse(policy.Properties.Create);
-  expect(create).toMatchObject({
-    service: 'IAM',
-    action: 'updateAccountPasswordPolicy',
-    parameters: {
+  template.hasResourceProperties('Custom::StrictPasswordPolicy', {
+    Policy: {
       MinimumPasswordLength: 14,
       RequireSymbols: true,
       RequireNumbers: true,
@@ -60,6 +56,8 @@ test('the password policy custom resource carries the guide defaults', () => {
       PasswordReusePrevention: 24,
       HardExpiry: true,
     },
+    KeepStricterSettings: false,
+    RemovalPolicy: 'retain',
   });
 });
 
