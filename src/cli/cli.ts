@@ -16,12 +16,25 @@ export const USAGE = `Usage: ${PROGRAM} <command> [options]
 Commands:
   credential-report <file>  print the findings in an IAM credential report
                             (run '${PROGRAM} credential-report --help')
+  scan <path>...            run the rule packs over a cdk.out directory or
+                            CloudFormation templates (JSON or YAML), with
+                            table, JSON, SARIF or JUnit output
+                            (run '${PROGRAM} scan --help')
   help [command]            show this help, or a command's
 
 Options:
   -h, --help     show this help
   -v, --version  print the version
 `;
+
+/**
+ * The scan command, loaded on use: the rules load cdk-nag and with it aws-cdk-lib, which
+ * credential-report does without (it starts in a fraction of the time).
+ */
+function scanCommand(): typeof import('./scan-command') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./scan-command');
+}
 
 /** The process's own streams and file system. */
 export function nodeIo(): CommandIo {
@@ -45,6 +58,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     switch (command) {
       case 'credential-report':
         return await runCredentialReportCommand(rest, io);
+      case 'scan':
+        return await scanCommand().runScanCommand(rest, io);
       case '-h':
       case '--help':
         io.stdout(USAGE);
@@ -80,6 +95,10 @@ function help(args: string[], io: CommandIo): number {
   }
   if (topic === 'credential-report') {
     io.stdout(CREDENTIAL_REPORT_USAGE);
+    return EXIT_NO_FINDINGS;
+  }
+  if (topic === 'scan') {
+    io.stdout(scanCommand().SCAN_USAGE);
     return EXIT_NO_FINDINGS;
   }
   io.stderr(`${PROGRAM}: no help for unknown command '${escapeControlCharacters(topic)}'\n\n${USAGE}`);

@@ -52,7 +52,19 @@ export function loadSynthesizedStacks(stacks: readonly SynthesizedStack[]): Stac
 
 /** Every stack template of a cloud assembly directory, nested assemblies included. */
 export function loadCloudAssembly(directory: string): StackTemplateInput[] {
-  const stacks: SynthesizedStack[] = [];
+  return loadSynthesizedStacks(stackArtifactsOf(directory));
+}
+
+/** A stack artifact of a cloud assembly: its template, environment and construct metadata file. */
+interface StackArtifact extends SynthesizedStack {
+  /** The artifact's metadata: inline in the manifest, or the file it names (`<artifact>.metadata.json`). */
+  readonly metadata?: unknown;
+  readonly metadataFile?: string;
+}
+
+/** The stack artifacts of an assembly and of the assemblies nested in it (Stages). */
+function stackArtifactsOf(directory: string): StackArtifact[] {
+  const stacks: StackArtifact[] = [];
   const visit = (dir: string, depth: number) => {
     const manifest = readJson(path.join(dir, 'manifest.json'));
     if (!isRecord(manifest) || !isRecord(manifest.artifacts) || depth > 16) return;
@@ -65,6 +77,9 @@ export function loadCloudAssembly(directory: string): StackTemplateInput[] {
           templatePath: path.join(dir, props.templateFile),
           accountId: env && env[1] !== 'unknown-account' ? env[1] : undefined,
           region: env && env[2] !== 'unknown-region' ? env[2] : undefined,
+          stackConstructPath: typeof artifact.displayName === 'string' ? artifact.displayName : undefined,
+          metadata: artifact.metadata,
+          metadataFile: typeof artifact.additionalMetadataFile === 'string' ? path.join(dir, artifact.additionalMetadataFile) : undefined,
         });
       } else if (artifact.type === 'cdk:cloud-assembly' && typeof props.directoryName === 'string') {
         visit(path.join(dir, props.directoryName), depth + 1);
@@ -72,7 +87,35 @@ export function loadCloudAssembly(directory: string): StackTemplateInput[] {
     }
   };
   visit(directory, 0);
-  return loadSynthesizedStacks(stacks);
+  return stacks;
+}
+
+/** One construct metadata entry CDK recorded in the assembly (`aws:cdk:acknowledged-rules`, `aws:cdk:creationStack`, ...). */
+export interface ConstructMetadataEntry {
+  readonly type: string;
+  readonly data?: unknown;
+}
+
+/**
+ * The construct metadata of every stack of an assembly, by construct path without the leading
+ * slash (`Stack/Role`): what the app acknowledged, with its reasons, and where constructs were
+ * created when the app ran with stack traces on.
+ */
+export function loadAssemblyMetadata(directory: string): Map<string, ConstructMetadataEntry[]> {
+  const out = new Map<string, ConstructMetadataEntry[]>();
+  for (const stack of stackArtifactsOf(directory)) {
+    for (const source of [stack.metadata, stack.metadataFile ? readJson(stack.metadataFile) : undefined]) {
+      if (!isRecord(source)) continue;
+      for (const [constructPath, entries] of Object.entries(source)) {
+        if (!Array.isArray(entries)) continue;
+        const key = constructPath.replace(/^\//, '');
+        const list = out.get(key) ?? [];
+        for (const entry of entries) if (isRecord(entry) && typeof entry.type === 'string') list.push({ type: entry.type, data: entry.data });
+        out.set(key, list);
+      }
+    }
+  }
+  return out;
 }
 
 function addNestedStacks(

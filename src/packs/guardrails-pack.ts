@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { awsCdkLibOwner } from './aws-cdk-lib-grants';
 import { AppModel, ResourceModel } from '../model/app-model';
 import { loadCloudAssembly, loadSynthesizedStacks, SynthesizedStack } from '../model/load';
+import { acknowledgmentCovers } from '../rules/acknowledgment-ids';
 import { evaluateRules, RuleFinding } from '../rules/engine';
 import { REQUIRE_BOUNDARIES_ID6 } from '../rules/identities';
 import { ALL_RULES, GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from '../rules/index';
@@ -173,16 +174,10 @@ export abstract class IamGuardrailsPack extends NagPack {
    * finding in parentheses (the form earlier releases printed for warnings).
    */
   private isAcknowledgedAnyForm(node: IConstruct, ruleId: string): boolean {
-    const prefixes = ['annotation::', `${this.name.toLowerCase()}::`, `${RULE_ID_PREFIX.toLowerCase()}::`];
-    const forms = new Set([ruleId, ruleId.replace(/ /g, '-'), annotationIdOf(ruleId)]);
     for (let current: IConstruct | undefined = node; current; current = current.node.scope) {
       for (const entry of current.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
-        for (const key of Object.keys(entry.data as object)) {
-          const lower = key.toLowerCase();
-          const prefix = prefixes.find(p => lower.startsWith(p));
-          if (forms.has(prefix ? key.slice(prefix.length) : key)) return true;
-        }
+        for (const key of Object.keys(entry.data as object)) if (acknowledgmentCovers(key, ruleId, this.name)) return true;
       }
     }
     return false;
@@ -354,12 +349,3 @@ function stackSetOf(resource: ResourceModel): ResourceModel | undefined {
   return stackSet ? resource.stack.app.stack(stackSet.name)?.resources.get(stackSet.logicalId) : undefined;
 }
 
-/**
- * The id of a finding with the finding in parentheses, `IamBestPractices-LP10(Action::iam:CreateUser)`:
- * the form earlier releases printed for warnings (the CDK CLI cut annotation ids at the first `]`).
- * Acknowledgments written that way keep working.
- */
-export function annotationIdOf(ruleId: string): string {
-  const open = ruleId.indexOf('[');
-  return open < 0 || !ruleId.endsWith(']') ? ruleId : `${ruleId.slice(0, open)}(${ruleId.slice(open + 1, -1)})`;
-}

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IamGuardrailsPack, IamGuardrailsPackProps } from './guardrails-pack';
-import { RuleFamily } from '../rules/rule';
+import { PACK_FAMILIES } from './pack-families';
 
 /**
  * Every rule of this library: least privilege, privilege escalation, identities, trust and
@@ -17,10 +17,7 @@ export class IamBestPracticesChecks extends IamGuardrailsPack {
    * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
-    super('IamBestPractices', [
-      RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION, RuleFamily.IDENTITIES, RuleFamily.TRUST, RuleFamily.CREDENTIALS_IN_CODE,
-      RuleFamily.ORGANIZATIONS,
-    ], scope, props);
+    super('IamBestPractices', [...PACK_FAMILIES.IamBestPractices], scope, props);
   }
 }
 
@@ -33,7 +30,7 @@ export class IamLeastPrivilegeChecks extends IamGuardrailsPack {
    * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
-    super('IamLeastPrivilege', [RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION], scope, props);
+    super('IamLeastPrivilege', [...PACK_FAMILIES.IamLeastPrivilege], scope, props);
   }
 }
 
@@ -46,7 +43,7 @@ export class IamIdentityChecks extends IamGuardrailsPack {
    * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
-    super('IamIdentity', [RuleFamily.IDENTITIES, RuleFamily.CREDENTIALS_IN_CODE], scope, props);
+    super('IamIdentity', [...PACK_FAMILIES.IamIdentity], scope, props);
   }
 }
 
@@ -59,7 +56,7 @@ export class IamTrustChecks extends IamGuardrailsPack {
    * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
-    super('IamTrust', [RuleFamily.TRUST], scope, props);
+    super('IamTrust', [...PACK_FAMILIES.IamTrust], scope, props);
   }
 }
 
@@ -73,6 +70,6 @@ export class IamOrganizationChecks extends IamGuardrailsPack {
    * @param props pack options: verbose messages, requireBoundaries, acknowledgeAwsCdkLibGrants
    */
   constructor(scope?: IConstruct, props?: IamGuardrailsPackProps) {
-    super('IamOrganization', [RuleFamily.ORGANIZATIONS], scope, props);
+    super('IamOrganization', [...PACK_FAMILIES.IamOrganization], scope, props);
   }
 }
