@@ -137,7 +137,9 @@ function collect(target: string, inputs: StackTemplateInput[], metadata: Map<str
   }
   if (stat.isDirectory() && fs.existsSync(path.join(target, 'manifest.json'))) {
     inputs.push(...loadCloudAssembly(target));
-    for (const [constructPath, entries] of loadAssemblyMetadata(target)) metadata.set(constructPath, [...metadata.get(constructPath) ?? [], ...entries]);
+    for (const [constructPath, entries] of loadAssemblyMetadata(target)) {
+      metadata.set(constructPath, [...metadata.get(constructPath) ?? [], ...entries]);
+    }
     return undefined;
   }
   if (stat.isDirectory()) {

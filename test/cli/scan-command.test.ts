@@ -92,7 +92,8 @@ describe('scan of a cloud assembly', () => {
     expect(admin.ruleId).toBe('IamBestPractices-LP1');
     expect(admin.level).toBe('error');
     expect(admin.suppressions).toBeUndefined();
-    const locations = [...admin.locations, ...admin.relatedLocations ?? []].map((l: { physicalLocation?: { artifactLocation: { uri: string } } }) => l.physicalLocation?.artifactLocation.uri);
+    type Located = { physicalLocation?: { artifactLocation: { uri: string } } };
+    const locations = [...admin.locations, ...admin.relatedLocations ?? []].map((l: Located) => l.physicalLocation?.artifactLocation.uri);
     expect(locations.some((u: string | undefined) => u?.endsWith('Deploy.template.json'))).toBe(true);
     expect(admin.locations[0].logicalLocations[0].fullyQualifiedName).toMatch(/^Deploy\/Admin\/DefaultPolicy\/Resource$/);
     const passRole = results.find((r: { message: { text: string } }) => r.message.text.startsWith(PASS_ROLE));
