@@ -39,10 +39,17 @@ ignore_args=()
 [ -f .compatignore ] && ignore_args=(--ignore-file .compatignore)
 
 echo "compat: jsii-diff ${COMPAT_BASELINE:-$baseline} against this build"
+report=$(mktemp)
 set +e
-jsii-diff "$baseline" . --keys --error-on prod "${ignore_args[@]}"
-status=$?
+jsii-diff "$baseline" . --keys --error-on prod "${ignore_args[@]}" 2>&1 | tee "$report"
+status=${PIPESTATUS[0]}
 set -e
+skipped=$(grep -c 'Skipping analysis' "$report" || true)
+rm -f "$report"
+if [ "$status" -eq 0 ] && [ "$skipped" -gt 0 ]; then
+  echo "compat: the baseline is not published (yet): nothing to compare with"
+  exit 0
+fi
 if [ "$status" -eq 0 ]; then
   echo "compat: no breaking change to a stable API"
   exit 0
