@@ -120,6 +120,9 @@ const awsManagedPolicies = project.addTask('aws-managed-policies', {
 });
 project.compileTask.prependSpawn(awsManagedPolicies);
 
+// PyPI's trove classifiers for CDK libraries (aws-cdk-lib's own), so the wheel is found as one.
+project.package.file.addOverride('jsii.targets.python.classifiers', ['Framework :: AWS CDK', 'Framework :: AWS CDK :: 2']);
+
 // Keep jsii's Node 20 end-of-life banner out of every task's output.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
