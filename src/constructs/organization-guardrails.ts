@@ -673,7 +673,7 @@ export class OrganizationGuardrails extends Construct {
       // Inline (CloudFormation ZipFile): no asset, and the code is reviewable in the template.
       code: lambda.Code.fromInline(ROOT_ACCESS_HANDLER),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       role,
       logGroup,
       timeout: Duration.minutes(2),
@@ -904,7 +904,23 @@ export class OrganizationGuardrails extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
+    this.acknowledgeCustomResourceProvider();
     return { key, copy };
+  }
+
+  /** aws-cdk-lib's one AwsCustomResource provider function per stack: its role and runtime are not ours to configure. */
+  private acknowledgeCustomResourceProvider(): void {
+    const provider = Stack.of(this).node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+    const serviceRole = provider?.node.tryFindChild('ServiceRole');
+    if (serviceRole) {
+      Validations.of(serviceRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'Role of the AwsCustomResource provider function that aws-cdk-lib creates once per stack; AWSLambdaBasicExecutionRole '
+          + 'only lets it write its own logs. What it may call comes from a least-privilege inline policy per custom resource '
+          + '(here s3:GetObject on one asset object and s3:PutObject on one key of the asset bucket).',
+      });
+      acknowledgeServiceRoleWithoutBoundary(serviceRole, 'it writes its own logs and calls only the actions each AwsCustomResource in the stack names.');
+    }
   }
 
   private operationPreferences(options: OrganizationBaselineOptions): cloudformation.CfnStackSet.OperationPreferencesProperty {

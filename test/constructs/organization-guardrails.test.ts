@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   OrganizationGuardrails, OrganizationGuardrailsProps, StackSetConcurrencyMode, StackSetRegionConcurrency,
 } from '../../src/constructs/organization-guardrails';
+import { ROOT_ACCESS_HANDLER } from '../../src/constructs/private/root-access-handler';
 import { denyApplies, ScpRequest } from '../../src/constructs/private/scp-evaluation';
 import { normalizePolicyDocument, Statement } from '../../src/policy/document';
 
@@ -49,8 +50,8 @@ const PRINCIPALS = {
 };
 
 /** Whether any SCP statement denies the request (unknown counts as a deny, as in the lockout check). */
-function denied(request: ScpRequest): boolean {
-  return statements.some((s) => denyApplies(s, request) !== 'no');
+function denied(req: ScpRequest): boolean {
+  return statements.some((s) => denyApplies(s, req) !== 'no');
 }
 
 function request(principal: keyof typeof PRINCIPALS, action: string, extra: Partial<ScpRequest> = {}): ScpRequest {
@@ -194,7 +195,8 @@ describe('OrganizationGuardrails SCP quota and lockout validation', () => {
 
   test('an SCP over 5,120 characters is reported with its size', () => {
     const long = new iam.PolicyStatement({
-      effect: iam.Effect.DENY, actions: ['s3:DeleteBucket'],
+      effect: iam.Effect.DENY,
+      actions: ['s3:DeleteBucket'],
       resources: Array.from({ length: 120 }, (_, i) => `arn:aws:s3:::protected-bucket-with-a-long-name-${i}`),
     });
     const errors = validationErrors(build({ additionalScpStatements: [long] }).stack);
@@ -209,7 +211,10 @@ describe('OrganizationGuardrails SCP quota and lockout validation', () => {
 
   test('an additional statement that exempts the administration role passes', () => {
     const exempting = new iam.PolicyStatement({
-      sid: 'DenyAllCloudTrailExceptAdmins', effect: iam.Effect.DENY, actions: ['cloudtrail:*'], resources: ['*'],
+      sid: 'DenyAllCloudTrailExceptAdmins',
+      effect: iam.Effect.DENY,
+      actions: ['cloudtrail:*'],
+      resources: ['*'],
       conditions: { ArnNotLike: { 'aws:PrincipalArn': 'arn:*:iam::*:role/OrganizationAccountAccessRole' } },
     });
     expect(validationErrors(build({ additionalScpStatements: [exempting] }).stack)).toEqual([]);
@@ -217,7 +222,10 @@ describe('OrganizationGuardrails SCP quota and lockout validation', () => {
 
   test('an additional statement with an operator we cannot evaluate is reported as a possible lockout', () => {
     const unknown = new iam.PolicyStatement({
-      sid: 'DenyByDate', effect: iam.Effect.DENY, actions: ['config:*'], resources: ['*'],
+      sid: 'DenyByDate',
+      effect: iam.Effect.DENY,
+      actions: ['config:*'],
+      resources: ['*'],
       conditions: { DateGreaterThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } },
     });
     expect(validationErrors(build({ additionalScpStatements: [unknown] }).stack).join('\n')).toMatch(/DenyByDate .* may deny config:/);
@@ -269,7 +277,6 @@ describe('OrganizationGuardrails centralized root access', () => {
   });
 
   test('the handler remembers what was enabled before and only undoes its own changes', () => {
-    const { ROOT_ACCESS_HANDLER } = require('../../src/constructs/private/root-access-handler');
     expect(ROOT_ACCESS_HANDLER).toMatch(/before=/);
     expect(ROOT_ACCESS_HANDLER).toMatch(/if \(!before\.includes\(f\)\) await I\.send\(new iam\[F\[f\]\[1\]\]/);
   });
@@ -324,8 +331,12 @@ describe('OrganizationGuardrails per-account baseline StackSet', () => {
   test('operation preferences, regions and retention are configurable', () => {
     const t = Template.fromStack(build({
       baselineOptions: {
-        organizationalUnitIds: [OU, 'ou-ab12-zzzzzzzz'], regions: ['eu-west-1', 'us-east-1', 'eu-central-1'], retainStacksOnAccountRemoval: true,
-        failureToleranceCount: 1, maxConcurrentCount: 2, regionConcurrency: StackSetRegionConcurrency.SEQUENTIAL,
+        organizationalUnitIds: [OU, 'ou-ab12-zzzzzzzz'],
+        regions: ['eu-west-1', 'us-east-1', 'eu-central-1'],
+        retainStacksOnAccountRemoval: true,
+        failureToleranceCount: 1,
+        maxConcurrentCount: 2,
+        regionConcurrency: StackSetRegionConcurrency.SEQUENTIAL,
         concurrencyMode: StackSetConcurrencyMode.STRICT_FAILURE_TOLERANCE,
       },
     }).stack);
@@ -429,8 +440,13 @@ describe('OrganizationGuardrails per-account baseline StackSet', () => {
 
   test('parts switched off', () => {
     const { stack, guardrails } = build({
-      serviceControlPolicies: false, centralizedRootAccess: false, organizationTrail: false, organizationAccessAnalyzer: false,
-      organizationConfigRules: false, baseline: false, baselineOptions: undefined,
+      serviceControlPolicies: false,
+      centralizedRootAccess: false,
+      organizationTrail: false,
+      organizationAccessAnalyzer: false,
+      organizationConfigRules: false,
+      baseline: false,
+      baselineOptions: undefined,
     });
     const t = Template.fromStack(stack);
     expect(guardrails.stackSet).toBeUndefined();

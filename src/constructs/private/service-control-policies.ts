@@ -132,7 +132,7 @@ export function scpStatements(options: ScpStatementOptions): Json[] {
         Effect: 'Deny',
         Action: [...TAGGED_RESOURCE_PROTECTED_ACTIONS],
         Resource: '*',
-        Condition: { ...exempt, 'StringEquals': { [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: 'baseline' } },
+        Condition: { ...exempt, StringEquals: { [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: 'baseline' } },
       });
       // Without this, removing the tag would lift the statement above.
       statements.push({
