@@ -12,6 +12,7 @@ export * from './constructs/access-analyzer';
 export * from './constructs/iam-compliance-rules';
 export * from './constructs/billing-alarm';
 export * from './constructs/credential-report-audit';
+export * from './constructs/organization-guardrails';
 
 // cdk-nag v3 rule packs that reject insecure IAM at synth time.
 export * from './packs';

@@ -2,6 +2,7 @@
 // examples/insecure-app must fail `cdk synth` and name every mistake by rule id;
 // examples/secure-account (every construct of the library, under IamBestPracticesChecks and
 // AwsSolutionsChecks) must synthesize, even with --strict (no unacknowledged warning either).
+// examples/organization (OrganizationGuardrails, same packs) must too, and cfn-lint its StackSet's inner template.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -72,5 +73,30 @@ describe('examples/secure-account', () => {
     expect(lint.error).toBeUndefined();
     const hasErrors = Math.floor((lint.status ?? 2) / 2) % 2 === 1;
     expect({ hasErrors, output: lint.stdout }).toEqual({ hasErrors: false, output: expect.any(String) });
+  }, TIMEOUT);
+});
+
+describe('examples/organization', () => {
+  let run: ReturnType<typeof synth>;
+  beforeAll(() => { run = synth('organization', '--strict'); }, TIMEOUT);
+
+  test('synthesizes with both packs, even with --strict', () => {
+    expect({ status: run.status, output: run.status === 0 ? '' : run.output }).toEqual({ status: 0, output: '' });
+    expect(run.output).not.toMatch(/IamBestPractices-|AwsSolutions-/);
+    expect(fs.existsSync(path.join(run.outdir, 'Organization.template.json'))).toBe(true);
+  });
+
+  test('its template and the StackSet\'s inner template have no cfn-lint errors', () => {
+    const outer = path.join(run.outdir, 'Organization.template.json');
+    const template = JSON.parse(fs.readFileSync(outer, 'utf-8'));
+    const stackSet = Object.values(template.Resources as { [id: string]: any }).find((r) => r.Type === 'AWS::CloudFormation::StackSet');
+    const inner = path.join(run.outdir, 'BaselineStackSet.template.json');
+    fs.writeFileSync(inner, stackSet.Properties.TemplateBody);
+    for (const file of [outer, inner]) {
+      const lint = spawnSync(path.join(root, '.venv-integ', 'bin', 'cfn-lint'), [file], { encoding: 'utf-8', timeout: TIMEOUT });
+      expect(lint.error).toBeUndefined();
+      const hasErrors = Math.floor((lint.status ?? 2) / 2) % 2 === 1;
+      expect({ file, hasErrors, output: lint.stdout }).toEqual({ file, hasErrors: false, output: expect.any(String) });
+    }
   }, TIMEOUT);
 });

@@ -67,7 +67,7 @@ function secureBucketDefaults(options: LogBucketOptions): s3.BucketProps {
  * works with ACLs disabled). Written out here rather than through `serverAccessLogsBucket`, whose
  * behaviour (policy or legacy ACL) depends on an app-level feature flag we do not control.
  */
-function logAccessTo(source: s3.Bucket, destination: s3.Bucket, prefix: string): void {
+export function logAccessTo(source: s3.Bucket, destination: s3.Bucket, prefix: string): void {
   const cfnSource = source.node.defaultChild as s3.CfnBucket;
   cfnSource.loggingConfiguration = { destinationBucketName: destination.bucketName, logFilePrefix: prefix };
   destination.addToResourcePolicy(new iam.PolicyStatement({
