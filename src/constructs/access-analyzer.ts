@@ -3,6 +3,7 @@ import * as accessanalyzer from 'aws-cdk-lib/aws-accessanalyzer';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { requireWholeDaysInRange, wholeDays } from './private/durations';
 import { SecurityTrail } from './security-trail';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
@@ -113,6 +114,8 @@ export class AccessAnalyzer extends Construct {
     if (props.trail) {
       this.policyGenerationRole = this.createPolicyGenerationRole(props.trail);
     }
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   private validate(props: AccessAnalyzerProps): void {

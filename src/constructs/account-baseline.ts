@@ -1,5 +1,6 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { AccessAnalyzer, AccessAnalyzerProps } from './access-analyzer';
 import { BillingAlarm } from './billing-alarm';
 import { CredentialReportAudit, CredentialReportAuditProps } from './credential-report-audit';
@@ -211,6 +212,8 @@ export class AccountBaseline extends Construct {
     if (props.credentialAudit ?? true) {
       this.credentialAudit = new CredentialReportAudit(this, 'CredentialAudit', { ...props.credentialAuditOptions, topic });
     }
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   private validate(props: AccountBaselineProps): void {

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { alertTopic } from './private/alert-topic';
 import { GuardrailsValidationError, warn } from '../private/validation';
 
@@ -92,5 +93,7 @@ export class BillingAlarm extends Construct {
     });
     alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
     this.alarm = alarm;
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 }

@@ -8,6 +8,8 @@ import { createAccessLogBucket, createAuditLogBucket } from './private/log-bucke
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
+import { protectAsGuardrail } from './private/guardrail-resources';
+import { acknowledgeServiceRoleInlinePolicy } from '../private/acknowledgments';
 import { GuardrailsValidationError, requireIntegerInRange } from '../private/validation';
 
 const CONSTRUCT = 'IamComplianceRules';
@@ -206,6 +208,8 @@ export class IamComplianceRules extends Construct {
       this.byIdentifier.set(spec.identifier, rule);
     }
     this.rules = [...this.byIdentifier.values()];
+    // The rules, the recorder's role and its buckets: the default boundary denies changing them.
+    protectAsGuardrail(this);
   }
 
   /** The rule with this identifier; throws if it was excluded or is unknown. */
@@ -302,6 +306,7 @@ export class IamComplianceRules extends Construct {
         }),
       },
     });
+    acknowledgeServiceRoleInlinePolicy(role);
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]',

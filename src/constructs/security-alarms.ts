@@ -2,6 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { alertTopic } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
@@ -132,6 +133,8 @@ export class SecurityAlarms extends Construct {
       this.byKind.set(kind, new CisAlarm(this, filter.metricName, { logGroup, namespace, topic: this.topic, filter }));
     }
     this.alarms = [...this.byKind.values()].map((a) => a.alarm);
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   /** The alarm for `which`; throws if it was not selected. */

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { requireWholeDaysInRange } from './private/durations';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
@@ -169,6 +170,8 @@ export class SecurityTrail extends Construct {
     const dataEventOptions = { includeManagementEvents: false, readWriteType: cloudtrail.ReadWriteType.ALL };
     if (props.s3DataEvents) this.trail.logAllS3DataEvents(dataEventOptions);
     if (props.lambdaDataEvents) this.trail.logAllLambdaDataEvents(dataEventOptions);
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   private validate(props: SecurityTrailProps, transitionToGlacierAfter: Duration, expireAfter: Duration): void {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import {
   CIS_MINIMUM_PASSWORD_LENGTH, CIS_PASSWORD_REUSE_PREVENTION, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
+import { guardAwsCustomResourceProvider, protectAsGuardrail } from './private/guardrail-resources';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 import { GuardrailsValidationError, requireIntegerInRange, warn } from '../private/validation';
 
@@ -193,6 +194,8 @@ export class StrictPasswordPolicy extends Construct {
     });
 
     this.acknowledgeAwsSolutionsFindings();
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   private maxPasswordAgeDays(maxPasswordAge: Duration | undefined): number {
@@ -241,6 +244,7 @@ export class StrictPasswordPolicy extends Construct {
       acknowledgeServiceRoleWithoutBoundary(serviceRole,
         'it writes its own logs and calls only the actions each AwsCustomResource in the stack names (here iam:UpdateAccountPasswordPolicy and iam:DeleteAccountPasswordPolicy).');
     }
+    guardAwsCustomResourceProvider(this.customResource, cr.AwsCustomResource.PROVIDER_FUNCTION_UUID);
     const fn = provider.node.defaultChild;
     if (fn) {
       Validations.of(fn).acknowledge({
