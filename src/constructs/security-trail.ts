@@ -215,6 +215,11 @@ export class SecurityTrail extends Construct {
     });
     const thisAccountsTrails = `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`;
     const cloudtrailPrincipal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    // CloudTrail sends the trail as aws:SourceArn (and its account) with its KMS requests.
+    const fromThisAccountsTrails = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*` },
+    };
 
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudTrailToEncryptLogs',
@@ -223,7 +228,7 @@ export class SecurityTrail extends Construct {
       resources: ['*'],
       conditions: {
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': thisAccountsTrails },
-        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*` },
+        ...fromThisAccountsTrails,
       },
     }));
     key.addToResourcePolicy(new iam.PolicyStatement({
@@ -231,6 +236,7 @@ export class SecurityTrail extends Construct {
       principals: [cloudtrailPrincipal],
       actions: ['kms:DescribeKey'],
       resources: ['*'],
+      conditions: fromThisAccountsTrails,
     }));
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAccountToDecryptLogFiles',
