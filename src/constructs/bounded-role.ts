@@ -325,13 +325,14 @@ const GUARDRAIL_READS = [
 /**
  * Deny changing the library's own security resources:
  * - everything but reads on a resource carrying the guardrail tag (aws:ResourceTag: Lambda,
- *   CloudWatch Logs, KMS, SNS, CloudTrail, Config rules, Access Analyzer, CloudWatch alarms and
+ *   CloudWatch Logs, KMS, SNS, CloudTrail, Access Analyzer analyzers, CloudWatch alarms and
  *   EventBridge rules support it on the actions that change them), which covers updating the
  *   provider and audit functions' code, deleting the trail's log group, publishing fake alerts;
  * - any request that sets or removes the guardrail tag key (aws:TagKeys), so it can be neither
  *   taken off a guardrail nor put on something else;
- * - by action, everywhere: stopping, changing or deleting the Config recorder and delivery channel
- *   (CloudFormation cannot tag a recorder, and a delivery channel has no ARN) and Access Analyzer
+ * - by action, everywhere: stopping, changing or deleting the Config recorder, delivery channel and
+ *   rules (CloudFormation can tag neither a recorder nor a rule, a rule's ARN holds a generated id,
+ *   and a delivery channel has no ARN), and Access Analyzer
  *   archive rules and finding updates (archive rules support no resource tag), which would
  *   silence the analyzer.
  * S3 buckets are denied by ARN (protectedBucketsStatement), as S3 evaluates aws:ResourceTag only
@@ -354,11 +355,12 @@ function guardrailProtectionStatements(): iam.PolicyStatement[] {
       conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [GUARDRAIL_TAG_KEY] } },
     }),
     new iam.PolicyStatement({
-      sid: 'DenyStoppingConfigAndArchivingAnalyzerFindings',
+      sid: 'DenyChangingConfigAndArchivingAnalyzerFindings',
       effect: iam.Effect.DENY,
       actions: [
         'config:DeleteConfigurationRecorder', 'config:StopConfigurationRecorder', 'config:PutConfigurationRecorder',
         'config:DeleteDeliveryChannel', 'config:PutDeliveryChannel',
+        'config:DeleteConfigRule', 'config:PutConfigRule', 'config:DeleteEvaluationResults',
         'access-analyzer:ApplyArchiveRule', 'access-analyzer:CreateArchiveRule', 'access-analyzer:DeleteArchiveRule',
         'access-analyzer:UpdateArchiveRule', 'access-analyzer:UpdateFindings',
       ],

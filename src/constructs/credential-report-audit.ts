@@ -189,7 +189,7 @@ export class CredentialReportAudit extends Construct {
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
     });
     // The target's invoke permission names the rule (aws:SourceArn); the account pins it as well.
-    for (const permission of fn.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+    for (const permission of this.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
       permission.sourceAccount = Stack.of(this).account;
     }
 
