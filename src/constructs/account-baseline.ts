@@ -1,11 +1,11 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { protectAsGuardrail } from './private/guardrail-resources';
 import { AccessAnalyzer, AccessAnalyzerProps } from './access-analyzer';
 import { BillingAlarm } from './billing-alarm';
 import { CredentialReportAudit, CredentialReportAuditProps } from './credential-report-audit';
 import { IamComplianceRules, IamComplianceRulesProps } from './iam-compliance-rules';
 import { alertTopic } from './private/alert-topic';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityAlarm, SecurityAlarms } from './security-alarms';
 import { SecurityTrail, SecurityTrailProps } from './security-trail';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from './strict-password-policy';

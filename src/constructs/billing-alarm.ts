@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { protectAsGuardrail } from './private/guardrail-resources';
 import { alertTopic } from './private/alert-topic';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { GuardrailsValidationError, warn } from '../private/validation';
 
 const CONSTRUCT = 'BillingAlarm';

@@ -4,11 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { requireWholeDaysInRange } from './private/durations';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
-import { protectAsGuardrail } from './private/guardrail-resources';
 import { acknowledgeServiceRoleInlinePolicy } from '../private/acknowledgments';
 import { GuardrailsValidationError, requireIntegerInRange } from '../private/validation';
 

@@ -2,10 +2,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { protectAsGuardrail } from './private/guardrail-resources';
 import { alertTopic } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityTrail } from './security-trail';
 import { GuardrailsValidationError } from '../private/validation';
 

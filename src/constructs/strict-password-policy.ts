@@ -2,10 +2,10 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { guardAwsCustomResourceProvider, protectAsGuardrail } from './private/guardrail-resources';
 import {
   CIS_MINIMUM_PASSWORD_LENGTH, CIS_PASSWORD_REUSE_PREVENTION, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
-import { guardAwsCustomResourceProvider, protectAsGuardrail } from './private/guardrail-resources';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 import { GuardrailsValidationError, requireIntegerInRange, warn } from '../private/validation';
 

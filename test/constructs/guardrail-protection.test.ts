@@ -37,9 +37,16 @@ function synthesize(): Fixture {
   const wideBoundary = BoundedRole.defaultBoundary(stack, EVERY_SERVICE);
   BoundedRole.applyBoundaryTo(developer, defaultBoundary);
   const template = Template.fromStack(stack).toJSON();
-  const documentOf = (construct: iam.ManagedPolicy) =>
-    normalizePolicyDocument(evaluate(template.Resources[stack.getLogicalId(construct.node.defaultChild as iam.CfnManagedPolicy)].Properties.PolicyDocument, EMPTY_SCOPE));
-  return { template, defaultBoundary: documentOf(defaultBoundary), wideBoundary: documentOf(wideBoundary), forceMfa: documentOf(group.forceMfaPolicy!) };
+  const documentOf = (construct: iam.ManagedPolicy) => {
+    const logicalId = stack.getLogicalId(construct.node.defaultChild as iam.CfnManagedPolicy);
+    return normalizePolicyDocument(evaluate(template.Resources[logicalId].Properties.PolicyDocument, EMPTY_SCOPE));
+  };
+  return {
+    template,
+    defaultBoundary: documentOf(defaultBoundary),
+    wideBoundary: documentOf(wideBoundary),
+    forceMfa: documentOf(group.forceMfaPolicy!),
+  };
 }
 
 const fixture = synthesize();

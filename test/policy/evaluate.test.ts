@@ -21,7 +21,9 @@ describe('evaluateRequest', () => {
 
   describe('aws:ResourceTag', () => {
     const policy = doc(allowS3, {
-      Effect: 'Deny', NotAction: ['s3:Get*'], Resource: '*',
+      Effect: 'Deny',
+      NotAction: ['s3:Get*'],
+      Resource: '*',
       Condition: { StringEquals: { 'aws:ResourceTag/guard': 'true' } },
     });
     test.each([

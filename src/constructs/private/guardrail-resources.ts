@@ -72,13 +72,13 @@ const COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as 
 
 /** Which compliance packs have a rule (not every pack has every rule). */
 const RULE_PACKS: { [rule: string]: readonly string[] } = {
-  'IAMNoInlinePolicy': COMPLIANCE_PACKS,
-  'IAMPolicyNoStatementsWithFullAccess': COMPLIANCE_PACKS,
-  'S3BucketReplicationEnabled': COMPLIANCE_PACKS,
-  'S3DefaultEncryptionKMS': COMPLIANCE_PACKS,
-  'LambdaInsideVPC': COMPLIANCE_PACKS,
-  'LambdaConcurrency': ['NIST.800.53.R5', 'HIPAA.Security'],
-  'LambdaDLQ': ['NIST.800.53.R5', 'HIPAA.Security'],
+  IAMNoInlinePolicy: COMPLIANCE_PACKS,
+  IAMPolicyNoStatementsWithFullAccess: COMPLIANCE_PACKS,
+  S3BucketReplicationEnabled: COMPLIANCE_PACKS,
+  S3DefaultEncryptionKMS: COMPLIANCE_PACKS,
+  LambdaInsideVPC: COMPLIANCE_PACKS,
+  LambdaConcurrency: ['NIST.800.53.R5', 'HIPAA.Security'],
+  LambdaDLQ: ['NIST.800.53.R5', 'HIPAA.Security'],
 };
 
 /**
