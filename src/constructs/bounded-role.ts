@@ -66,8 +66,16 @@ export interface BoundedRoleProps extends iam.RoleProps {
  *
  * Without `permissionsBoundary`, the role gets the stack's shared boundary shaped like the guide's
  * `DeveloperBoundary`: Allow `<service>:*` for each of `allowedServices`, Deny `iam:*`,
- * `organizations:*` and `account:*`. A boundary only caps permissions; the role still needs
- * identity policies (`addToPolicy`, `managedPolicies`, grants) for what it actually does.
+ * `organizations:*` and `account:*`. Two additions make it safe next to this library's other
+ * constructs: an IAM user under it may still enrol and manage their own MFA device and credentials
+ * (the actions SecureGroup's force-MFA policy allows, on `user/${aws:username}` and
+ * `mfa/${aws:username}` only), and nobody under it may change the library's security resources:
+ * whatever carries the `cdk-iam-guardrails:protected` tag (trail, keys, log groups, alert topics,
+ * alarms, rules, analyzers, the audit and password-policy functions) is read-only, the tag itself
+ * cannot be set or removed, the trail and Config buckets of the same stack are read-only by ARN,
+ * and the Config recorder, delivery channel, rules and Access Analyzer archive rules cannot be
+ * changed at all. A boundary only caps permissions; the role still needs identity policies
+ * (`addToPolicy`, `managedPolicies`, grants) for what it actually does.
  *
  * `maxSessionDuration` defaults to one hour.
  *
@@ -84,7 +92,9 @@ export class BoundedRole extends iam.Role {
 
   /**
    * The shared per-stack boundary for the given services, created on first use: Allow
-   * `<service>:*` on `*` for each service, Deny `iam:*`, `organizations:*` and `account:*`.
+   * `<service>:*` on `*` for each service and a user's own MFA and credentials; Deny the rest of
+   * `iam:*`, `organizations:*`, `account:*` and any change to the library's security resources
+   * (see the class documentation).
    *
    * One policy per stack and set of services (order and duplicates do not matter).
    *

@@ -1,5 +1,5 @@
 import { normalizePolicyDocument } from '../../src/policy/document';
-import { evaluateRequest, statementsApplying } from '../../src/policy/evaluate';
+import { evaluateRequest, PolicyRequest, statementsApplying } from '../../src/policy/evaluate';
 
 const doc = (...Statement: unknown[]) => normalizePolicyDocument({ Version: '2012-10-17', Statement });
 
@@ -41,7 +41,7 @@ describe('evaluateRequest', () => {
 
   describe('policy variables', () => {
     const policy = doc({ Effect: 'Allow', Action: 'iam:EnableMFADevice', Resource: 'arn:aws:iam::111111111111:user/${aws:username}' });
-    const request = (user: string, username?: string) => ({
+    const request = (user: string, username?: string): PolicyRequest => ({
       action: 'iam:EnableMFADevice',
       resource: `arn:aws:iam::111111111111:user/${user}`,
       context: username === undefined ? {} : { 'aws:username': username },
