@@ -130,9 +130,29 @@ export function acknowledgeGuardrailFunction(fn: IConstruct, dlqReason: string):
 }
 
 /**
+ * Every Lambda function under `scope` that runs only during deployments (a custom resource's
+ * handler, aws-cdk-lib's Provider framework or AwsCustomResource function): tagged as guardrails
+ * with the rest of `scope` (they may call the IAM actions of the custom resource), and the
+ * findings checkov and the compliance packs report on deployment-time functions acknowledged.
+ * StrictPasswordPolicy calls it on its provider.
+ */
+export function guardDeploymentFunctions(scope: IConstruct): void {
+  protectAsGuardrail(scope);
+  const functions = scope.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::Lambda::Function');
+  for (const fn of functions) {
+    const owner = fn.node.scope ?? fn;
+    acknowledgeGuardrailFunction(owner,
+      'Invoked synchronously during a deployment (by CloudFormation or the Provider framework): a failure fails the deployment, '
+      + 'and no asynchronous event is lost.');
+    skipCheckov(fn, 'CKV_AWS_173', 'The environment names functions and settings of the custom resource, no secret; Lambda encrypts it '
+      + 'at rest with an AWS managed key.');
+  }
+}
+
+/**
  * The Lambda function that aws-cdk-lib creates once per stack for every AwsCustomResource: tagged
  * as a guardrail (it may call the IAM actions of the stack's custom resources) and its findings
- * acknowledged. For StrictPasswordPolicy, which still uses an AwsCustomResource.
+ * acknowledged. For StrictPasswordPolicy while it uses an AwsCustomResource.
  */
 export function guardAwsCustomResourceProvider(customResource: IConstruct, providerUuid: string): void {
   protectAsGuardrail(customResource);
@@ -144,8 +164,5 @@ export function guardAwsCustomResourceProvider(customResource: IConstruct, provi
     });
   }
   const provider = Stack.of(customResource).node.tryFindChild(`AWS${providerUuid.replace(/-/g, '')}`);
-  if (!provider) return;
-  protectAsGuardrail(provider);
-  acknowledgeGuardrailFunction(provider,
-    'Invoked synchronously by CloudFormation during a deployment: a failure fails the deployment, and no asynchronous event is lost.');
+  if (provider) guardDeploymentFunctions(provider);
 }
