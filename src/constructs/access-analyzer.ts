@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { wholeDays } from './private/durations';
 import { checkAccessAnalyzerProps, UNUSED_ACCESS_SUFFIX } from './private/prop-checks';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityTrail } from './security-trail';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 
@@ -110,6 +111,8 @@ export class AccessAnalyzer extends Construct {
     if (props.trail) {
       this.policyGenerationRole = this.createPolicyGenerationRole(props.trail);
     }
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   /**

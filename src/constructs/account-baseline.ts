@@ -10,6 +10,7 @@ import {
   checkAccessAnalyzerProps, checkAlarmSelection, checkComplianceRulesProps, checkCredentialAuditProps,
   checkPasswordPolicyOptions, checkSecurityTrailProps, PropOwner,
 } from './private/prop-checks';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityAlarm, SecurityAlarms } from './security-alarms';
 import { SecurityTrail, SecurityTrailProps } from './security-trail';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from './strict-password-policy';
@@ -216,6 +217,8 @@ export class AccountBaseline extends Construct {
     if (props.credentialAudit ?? true) {
       this.credentialAudit = new CredentialReportAudit(this, 'CredentialAudit', { ...props.credentialAuditOptions, topic });
     }
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   private validate(props: AccountBaselineProps): void {

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alertTopic } from './private/alert-topic';
 import { GuardrailsValidationError, requireNumberInRange, warn } from '../private/validation';
+import { protectAsGuardrail } from './private/guardrail-resources';
 
 const CONSTRUCT = 'BillingAlarm';
 
@@ -93,5 +94,7 @@ export class BillingAlarm extends Construct {
     });
     alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
     this.alarm = alarm;
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 }

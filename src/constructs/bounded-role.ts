@@ -1,7 +1,11 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { BOOLEAN_ALLOWED, DURATION_ALLOWED, GuardrailsValidationError, isDuration } from '../private/validation';
+import { mfaEnrollmentStatements, selfServiceCredentialStatements } from './private/force-mfa-policy';
+import {
+  acknowledgeThirdPartyFinding, addStatementAtSynth, GUARDRAIL_TAG_KEY, GUARDRAIL_TAG_VALUE, protectedBucketsOf, skipCheckov,
+} from './private/guardrail-resources';
 
 /**
  * Properties for `BoundedRole`: the usual `iam.RoleProps` plus the boundary and trust guardrails.
@@ -62,8 +66,16 @@ export interface BoundedRoleProps extends iam.RoleProps {
  *
  * Without `permissionsBoundary`, the role gets the stack's shared boundary shaped like the guide's
  * `DeveloperBoundary`: Allow `<service>:*` for each of `allowedServices`, Deny `iam:*`,
- * `organizations:*` and `account:*`. A boundary only caps permissions; the role still needs
- * identity policies (`addToPolicy`, `managedPolicies`, grants) for what it actually does.
+ * `organizations:*` and `account:*`. Two additions make it safe next to this library's other
+ * constructs: an IAM user under it may still enrol and manage their own MFA device and credentials
+ * (the actions SecureGroup's force-MFA policy allows, on `user/${aws:username}` and
+ * `mfa/${aws:username}` only), and nobody under it may change the library's security resources:
+ * whatever carries the `cdk-iam-guardrails:protected` tag (trail, keys, log groups, alert topics,
+ * alarms, rules, analyzers, the audit and password-policy functions) is read-only, the tag itself
+ * cannot be set or removed, the trail and Config buckets of the same stack are read-only by ARN,
+ * and the Config recorder, delivery channel, rules and Access Analyzer archive rules cannot be
+ * changed at all. A boundary only caps permissions; the role still needs identity policies
+ * (`addToPolicy`, `managedPolicies`, grants) for what it actually does.
  *
  * `maxSessionDuration` defaults to one hour.
  *
@@ -80,7 +92,9 @@ export class BoundedRole extends iam.Role {
 
   /**
    * The shared per-stack boundary for the given services, created on first use: Allow
-   * `<service>:*` on `*` for each service, Deny `iam:*`, `organizations:*` and `account:*`.
+   * `<service>:*` on `*` for each service and a user's own MFA and credentials; Deny the rest of
+   * `iam:*`, `organizations:*`, `account:*` and any change to the library's security resources
+   * (see the class documentation).
    *
    * One policy per stack and set of services (order and duplicates do not matter).
    *
@@ -220,28 +234,180 @@ function boundaryFor(stack: Stack, services: string[]): iam.ManagedPolicy {
   if (existing) return existing as iam.ManagedPolicy;
 
   const boundary = new iam.ManagedPolicy(stack, id, {
-    description: `Permissions boundary for BoundedRole: at most ${services.join(', ')}; never IAM, Organizations or account settings`,
+    description: `Permissions boundary for BoundedRole: at most ${services.join(', ')} and own MFA and credentials; `
+      + 'never IAM, Organizations or account settings, never the cdk-iam-guardrails security resources',
     statements: [
       new iam.PolicyStatement({
         sid: 'AllowedServices',
         actions: services.map(service => `${service}:*`),
         resources: ['*'],
       }),
+      ...ownCredentialStatements(),
       new iam.PolicyStatement({
-        sid: 'DenyIdentityAndAccountAdministration',
+        sid: 'DenyOrganizationsAndAccountAdministration',
         effect: iam.Effect.DENY,
-        actions: ALWAYS_DENIED.map(service => `${service}:*`),
+        actions: ALWAYS_DENIED.filter(service => service !== 'iam').map(service => `${service}:*`),
         resources: ['*'],
       }),
+      ...guardrailProtectionStatements(),
     ],
   });
+  addStatementAtSynth(boundary, () => protectedBucketsStatement(stack));
   const reason = 'Permissions boundary, not a grant: it only caps what the roles it bounds may do (the guide\'s ' +
     'DeveloperBoundary); each role\'s own identity policies grant its actual, narrower permissions.';
   Validations.of(boundary).acknowledge(
     { id: 'AwsSolutions-IAM5[Resource::*]', reason },
     ...services.map(service => ({ id: `AwsSolutions-IAM5[Action::${service}:*]`, reason })),
   );
+  acknowledgeThirdPartyFinding(boundary, { cdkNagRule: 'IAMPolicyNoStatementsWithFullAccess', reason });
+  const cfn = boundary.node.defaultChild as CfnResource;
+  skipCheckov(cfn, 'CKV_AWS_108', `${reason} (Data exfiltration: the boundary allows reads of the allowed services, it grants none.)`);
+  skipCheckov(cfn, 'CKV_AWS_109', `${reason} (Permissions management: the boundary denies IAM and the guardrail resources.)`);
+  skipCheckov(cfn, 'CKV_AWS_110', `${reason} (Privilege escalation: the boundary denies IAM; it grants nothing.)`);
+  skipCheckov(cfn, 'CKV_AWS_111', `${reason} (Write access without constraints: the boundary grants nothing.)`);
   return boundary;
+}
+
+/** `${aws:username}`, written so that CloudFormation and IAM, not JavaScript, see the variable. */
+const USERNAME = '${aws:username}';
+
+/** The ARNs of the signed-in IAM user and of their virtual MFA device, named after them. */
+function ownUserAndMfaDevice(): string[] {
+  return [
+    `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/${USERNAME}`,
+    `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:mfa/${USERNAME}`,
+  ];
+}
+
+/**
+ * The IAM actions SecureGroup's force-MFA policy lets a member use on their own user and MFA
+ * device (enrolling and resyncing MFA, password, access keys, certificates, SSH and Git
+ * credentials), taken from that policy so the two never disagree.
+ */
+function ownCredentialActions(): string[] {
+  const statements = [...mfaEnrollmentStatements(), ...selfServiceCredentialStatements()];
+  const actions = statements
+    .filter(statement => !statement.resources.includes('*'))
+    .flatMap(statement => statement.actions);
+  return [...new Set(actions)].sort();
+}
+
+/**
+ * IAM is denied except what a user does to their own user and MFA device: without this, the
+ * boundary's Deny iam:* locks a member of a SecureGroup out of the MFA enrolment the group's
+ * force-MFA policy demands. The Allow lets those actions through the boundary; the two Denies keep
+ * every other IAM action denied everywhere, and every other action off the user's own ARNs.
+ *
+ * The virtual MFA device must be named after the user (as the console does by default for the
+ * first device). `iam:GetAccountPasswordPolicy` and `iam:ListVirtualMFADevices` (Resource "*") stay
+ * denied: enrolment does not need them.
+ */
+function ownCredentialStatements(): iam.PolicyStatement[] {
+  const actions = ownCredentialActions();
+  return [
+    new iam.PolicyStatement({
+      sid: 'AllowOwnMfaAndCredentials',
+      actions,
+      resources: ownUserAndMfaDevice(),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyIamExceptOwnUserAndMfaDevice',
+      effect: iam.Effect.DENY,
+      actions: ['iam:*'],
+      notResources: ownUserAndMfaDevice(),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyOnOwnUserAllButOwnCredentials',
+      effect: iam.Effect.DENY,
+      notActions: actions,
+      resources: ownUserAndMfaDevice(),
+    }),
+  ];
+}
+
+/**
+ * The reads the boundary leaves open on the resources this library tags as guardrails (describing
+ * the trail, reading the alarm, querying the log group); every pattern names actions that exist.
+ */
+const GUARDRAIL_READS = [
+  'access-analyzer:Get*', 'access-analyzer:List*',
+  'cloudtrail:Describe*', 'cloudtrail:Get*', 'cloudtrail:List*', 'cloudtrail:LookupEvents',
+  'cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*',
+  'config:Describe*', 'config:Get*', 'config:List*',
+  'events:Describe*', 'events:List*',
+  'kms:Describe*', 'kms:Get*', 'kms:List*',
+  'lambda:Get*', 'lambda:List*',
+  'logs:Describe*', 'logs:Get*', 'logs:List*', 'logs:FilterLogEvents', 'logs:StartQuery', 'logs:StopQuery',
+  'sns:Get*', 'sns:List*',
+];
+
+/**
+ * Deny changing the library's own security resources:
+ * - everything but reads on a resource carrying the guardrail tag (aws:ResourceTag: Lambda,
+ *   CloudWatch Logs, KMS, SNS, CloudTrail, Access Analyzer analyzers, CloudWatch alarms and
+ *   EventBridge rules support it on the actions that change them), which covers updating the
+ *   provider and audit functions' code, deleting the trail's log group, publishing fake alerts;
+ * - any request that sets or removes the guardrail tag key (aws:TagKeys), so it can be neither
+ *   taken off a guardrail nor put on something else;
+ * - by action, everywhere: stopping, changing or deleting the Config recorder, delivery channel and
+ *   rules (CloudFormation can tag neither a recorder nor a rule, a rule's ARN holds a generated id,
+ *   and a delivery channel has no ARN), and Access Analyzer
+ *   archive rules and finding updates (archive rules support no resource tag), which would
+ *   silence the analyzer.
+ * S3 buckets are denied by ARN (protectedBucketsStatement), as S3 evaluates aws:ResourceTag only
+ * for buckets with ABAC switched on.
+ */
+function guardrailProtectionStatements(): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DenyChangingGuardrailResources',
+      effect: iam.Effect.DENY,
+      notActions: GUARDRAIL_READS,
+      resources: ['*'],
+      conditions: { StringEquals: { [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: GUARDRAIL_TAG_VALUE } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyGuardrailTagChanges',
+      effect: iam.Effect.DENY,
+      actions: ['*'],
+      resources: ['*'],
+      conditions: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': [GUARDRAIL_TAG_KEY] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyChangingConfigAndArchivingAnalyzerFindings',
+      effect: iam.Effect.DENY,
+      actions: [
+        'config:DeleteConfigurationRecorder', 'config:StopConfigurationRecorder', 'config:PutConfigurationRecorder',
+        'config:DeleteDeliveryChannel', 'config:PutDeliveryChannel',
+        'config:DeleteConfigRule', 'config:PutConfigRule', 'config:DeleteEvaluationResults',
+        'access-analyzer:ApplyArchiveRule', 'access-analyzer:CreateArchiveRule', 'access-analyzer:DeleteArchiveRule',
+        'access-analyzer:UpdateArchiveRule', 'access-analyzer:UpdateFindings',
+      ],
+      resources: ['*'],
+    }),
+  ];
+}
+
+/** What changes a bucket or its objects: every write, replication, restore and override. */
+const S3_WRITES = [
+  's3:Put*', 's3:Delete*', 's3:Replicate*', 's3:Restore*', 's3:Update*',
+  's3:BypassGovernanceRetention', 's3:ObjectOwnerOverrideToBucketOwner',
+];
+
+/**
+ * Deny writing to the trail and Config buckets (and their access-log buckets) of the boundary's
+ * stack, by ARN: their policies, settings and objects. Buckets in other stacks cannot be named
+ * without a cross-stack reference; give those a boundary of their own (README).
+ */
+function protectedBucketsStatement(stack: Stack): iam.PolicyStatement | undefined {
+  const buckets = [...protectedBucketsOf(stack)].filter(bucket => Stack.of(bucket) === stack);
+  if (buckets.length === 0) return undefined;
+  return new iam.PolicyStatement({
+    sid: 'DenyWritingGuardrailBuckets',
+    effect: iam.Effect.DENY,
+    actions: S3_WRITES,
+    resources: buckets.flatMap(bucket => [bucket.bucketArn, bucket.arnForObjects('*')]),
+  });
 }
 
 /** The principal with the guardrail conditions added to each part; problems go to the context. */

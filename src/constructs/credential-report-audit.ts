@@ -1,15 +1,17 @@
-import { Duration, Tokenization, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AuditFunction } from './credential-report-audit/audit-function';
 import { alertTopic } from './private/alert-topic';
+import { acknowledgeGuardrailFunction, acknowledgeThirdPartyFinding, protectAsGuardrail } from './private/guardrail-resources';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
   DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
@@ -139,6 +141,7 @@ export class CredentialReportAudit extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: logGroupKey(this),
     });
 
     const role = new iam.Role(this, 'Role', {
@@ -181,6 +184,10 @@ export class CredentialReportAudit extends Construct {
       schedule: props.schedule ?? events.Schedule.rate(Duration.days(1)),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
     });
+    // The target's invoke permission names the rule (aws:SourceArn); the account pins it as well.
+    for (const permission of this.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+      permission.sourceAccount = Stack.of(this).account;
+    }
 
     this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
       alarmDescription: `The IAM credential report audit ${this.node.path} failed; see its log group`,
@@ -193,6 +200,16 @@ export class CredentialReportAudit extends Construct {
     this.failureAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
 
     this.acknowledgeFindings(role);
+    acknowledgeGuardrailFunction(fn,
+      'Invoked asynchronously by EventBridge with two retries; a run that still fails raises the FailureAlarm on the alert topic, '
+      + 'which is where a dead-letter queue would lead.');
+    acknowledgeThirdPartyFinding(fn, {
+      checkov: ['CKV_AWS_173'],
+      reason: 'The environment holds the topic ARN, the metric namespace and day counts, no secret; Lambda encrypts it at rest '
+        + 'with an AWS managed key.',
+    });
+    // The function, its role, log group, key, topic, schedule and alarm: the default boundary denies changing them.
+    protectAsGuardrail(this);
   }
 
   /**
@@ -239,6 +256,28 @@ export class CredentialReportAudit extends Construct {
       });
     }
   }
+}
+
+/**
+ * The key of the audit's log group (whose events name IAM users and their credential state): a
+ * customer-managed key, rotated, that CloudWatch Logs may use for this account's log groups only.
+ */
+function logGroupKey(scope: Construct): kms.Key {
+  const stack = Stack.of(scope);
+  const key = new kms.Key(scope, 'LogGroupKey', {
+    enableKeyRotation: true,
+    description: `Encrypts the log group of the IAM credential report audit ${scope.node.path}`,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchLogsToUseKey',
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+    },
+  }));
+  return key;
 }
 
 function days(duration: Duration | undefined, defaultDays: number): string {

@@ -3,12 +3,14 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
 import { checkComplianceRulesProps } from './private/prop-checks';
 import { GuardrailsValidationError } from '../private/validation';
+import { acknowledgeServiceRoleInlinePolicy } from '../private/acknowledgments';
 
 const CONSTRUCT = 'IamComplianceRules';
 
@@ -206,6 +208,8 @@ export class IamComplianceRules extends Construct {
       this.byIdentifier.set(spec.identifier, rule);
     }
     this.rules = [...this.byIdentifier.values()];
+    // The rules, the recorder's role and its buckets: the default boundary denies changing them.
+    protectAsGuardrail(this);
   }
 
   /** The rule with this identifier; throws if it was excluded or is unknown. */
@@ -280,6 +284,7 @@ export class IamComplianceRules extends Construct {
         }),
       },
     });
+    acknowledgeServiceRoleInlinePolicy(role);
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]',

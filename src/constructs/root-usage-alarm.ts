@@ -1,13 +1,13 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { alertTopic } from './private/alert-topic';
+import { alertTopic, SourceBoundTopicTarget } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityTrail } from './security-trail';
 import { requireBoolean, warn } from '../private/validation';
 
@@ -111,7 +111,7 @@ export class RootUsageAlarm extends Construct {
           detailType: ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'],
           detail: { userIdentity: { type: ['Root'] } },
         },
-        targets: [new targets.SnsTopic(this.topic)],
+        targets: [new SourceBoundTopicTarget(this.topic)],
       });
       const region = Stack.of(this).region;
       if (!Token.isUnresolved(region) && region !== GLOBAL_EVENTS_REGION) {
@@ -121,5 +121,7 @@ export class RootUsageAlarm extends Construct {
           + `Deploy a RootUsageAlarm with eventBridge: true in a ${GLOBAL_EVENTS_REGION} stack.`);
       }
     }
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 }

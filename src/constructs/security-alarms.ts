@@ -6,6 +6,7 @@ import { alertTopic } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
 import { checkAlarmSelection } from './private/prop-checks';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityTrail } from './security-trail';
 import { enumLabels, GuardrailsValidationError } from '../private/validation';
 
@@ -134,6 +135,8 @@ export class SecurityAlarms extends Construct {
       this.byKind.set(kind, new CisAlarm(this, filter.metricName, { logGroup, namespace, topic: this.topic, filter }));
     }
     this.alarms = [...this.byKind.values()].map((a) => a.alarm);
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   /** The alarm for `which`; throws if it was not selected. */

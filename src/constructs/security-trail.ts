@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
 import { checkSecurityTrailProps } from './private/prop-checks';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
@@ -165,6 +166,8 @@ export class SecurityTrail extends Construct {
     const dataEventOptions = { includeManagementEvents: false, readWriteType: cloudtrail.ReadWriteType.ALL };
     if (props.s3DataEvents) this.trail.logAllS3DataEvents(dataEventOptions);
     if (props.lambdaDataEvents) this.trail.logAllLambdaDataEvents(dataEventOptions);
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   /**
@@ -180,6 +183,11 @@ export class SecurityTrail extends Construct {
     });
     const thisAccountsTrails = `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`;
     const cloudtrailPrincipal = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
+    // CloudTrail sends the trail as aws:SourceArn (and its account) with its KMS requests.
+    const fromThisAccountsTrails = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*` },
+    };
 
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudTrailToEncryptLogs',
@@ -188,7 +196,7 @@ export class SecurityTrail extends Construct {
       resources: ['*'],
       conditions: {
         StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': thisAccountsTrails },
-        ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudtrail:${stack.region}:${stack.account}:trail/*` },
+        ...fromThisAccountsTrails,
       },
     }));
     key.addToResourcePolicy(new iam.PolicyStatement({
@@ -196,6 +204,7 @@ export class SecurityTrail extends Construct {
       principals: [cloudtrailPrincipal],
       actions: ['kms:DescribeKey'],
       resources: ['*'],
+      conditions: fromThisAccountsTrails,
     }));
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowAccountToDecryptLogFiles',

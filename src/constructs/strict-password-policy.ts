@@ -2,6 +2,7 @@ import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Token, Val
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { guardDeploymentFunctions, protectAsGuardrail } from './private/guardrail-resources';
 import {
   CIS_MINIMUM_PASSWORD_LENGTH, CIS_PASSWORD_REUSE_PREVENTION, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
@@ -216,6 +217,8 @@ export class StrictPasswordPolicy extends Construct {
     // a fixed logical ID makes renaming or moving the construct within its stack an in-place update
     // of the same resource, never a create of a new one followed by a delete of the old one.
     (this.customResource.node.defaultChild as CfnResource).overrideLogicalId(LOGICAL_ID);
+    // The default permissions boundary denies changing what carries the guardrail tag.
+    protectAsGuardrail(this);
   }
 
   private maxPasswordAgeDays(maxPasswordAge: Duration | undefined): number {
@@ -249,6 +252,9 @@ export class StrictPasswordPolicy extends Construct {
     handler.addToRolePolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
     const provider = new cr.Provider(scope, 'Provider', { onEventHandler: handler });
     acknowledgeProviderFindings(handler, provider, actions);
+    // Tagged as guardrails (the default boundary denies changing them), checkov and compliance-pack
+    // findings on deployment-time functions acknowledged.
+    guardDeploymentFunctions(scope);
     return provider;
   }
 

@@ -59,7 +59,8 @@ export function boundaryIntersection(boundary: readonly PolicyDocument[], action
         const overlaps = narrower !== undefined
           ? requestCanName(request, narrower)
           : resourcesOverlap(allowed, grant) && requestCanName(request, allowed) && requestCanName(request, grant);
-        if (overlaps) pieces.push({ action, resource: narrower === allowed ? raw : resource, statement: s });
+        // Equal patterns keep the grant's own spelling (its placeholders), which a Deny may share.
+        if (overlaps) pieces.push({ action, resource: narrower !== undefined && narrower !== grant ? raw : resource, statement: s });
       }
     }
   }
@@ -94,7 +95,28 @@ export function boundaryMayAllowPattern(boundary: readonly PolicyDocument[] | un
 function denyCovers(deny: Statement, piece: BoundaryPiece, grant: string): boolean {
   if (deny.resources === undefined) return false;
   const narrowest = asPattern(piece.resource);
-  return deny.resources.some(d => globCovers(d, grant) || globCovers(d, narrowest));
+  return deny.resources.some(d => globCovers(d, grant) || globCovers(d, narrowest) || coversSamePlaceholder(d, piece.resource));
+}
+
+/**
+ * Whether a Deny pattern with placeholders certainly covers a resource written with the same
+ * placeholders: `<Bucket.Arn>/*` covers `<Bucket.Arn>/AWSLogs/x`, whatever the bucket's ARN turns
+ * out to be, because one placeholder stands for one value. A placeholder of the Deny that the
+ * resource does not share may be anything, so such a Deny is never certain; the resource's own
+ * other placeholders are taken as `*` (the widest they can be).
+ */
+function coversSamePlaceholder(deny: string, resource: string): boolean {
+  if (!deny.includes('<')) return false;
+  const shared = new Map<string, string>();
+  const token = (placeholder: string) => {
+    if (!shared.has(placeholder)) shared.set(placeholder, `\u0000${shared.size}\u0000`);
+    return shared.get(placeholder)!;
+  };
+  const placeholders = deny.match(/<[^<>]*>/g) ?? [];
+  if (placeholders.some(p => !resource.includes(p) || p.startsWith('<?'))) return false;
+  const denyLiteral = deny.replace(/<[^<>]*>/g, p => token(p));
+  const resourceLiteral = asPattern(resource.replace(/<[^<>]*>/g, p => (shared.has(p) ? shared.get(p)! : p)));
+  return globCovers(denyLiteral, resourceLiteral);
 }
 
 /** Whether a request for the action can name some resource of the pattern. */

@@ -72,14 +72,22 @@ describe('one stack with an explicit account', () => {
   const template = Template.fromStack(stack);
   const defaultBoundaryId = stack.getLogicalId(BoundedRole.defaultBoundary(stack).node.defaultChild as iam.CfnManagedPolicy);
 
-  test('the default boundary is the guide\'s DeveloperBoundary', () => {
-    expect(boundaries(template)[defaultBoundaryId].Properties.PolicyDocument).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'AllowedServices', Effect: 'Allow', Action: ['dynamodb:*', 'lambda:*', 'logs:*', 's3:*'], Resource: '*' },
-        { Sid: 'DenyIdentityAndAccountAdministration', Effect: 'Deny', Action: ['iam:*', 'organizations:*', 'account:*'], Resource: '*' },
-      ],
-    });
+  test('the default boundary is the guide\'s DeveloperBoundary, plus own credentials and the guardrails\' protection', () => {
+    // What each statement decides is tested request by request in guardrail-protection.test.ts.
+    const document = boundaries(template)[defaultBoundaryId].Properties.PolicyDocument;
+    expect(document.Statement[0]).toEqual({ Sid: 'AllowedServices', Effect: 'Allow', Action: ['dynamodb:*', 'lambda:*', 'logs:*', 's3:*'], Resource: '*' });
+    expect(document.Statement.map((s: any) => `${s.Effect} ${s.Sid}`)).toEqual([
+      'Allow AllowedServices',
+      'Allow AllowOwnMfaAndCredentials',
+      'Deny DenyIamExceptOwnUserAndMfaDevice',
+      'Deny DenyOnOwnUserAllButOwnCredentials',
+      'Deny DenyOrganizationsAndAccountAdministration',
+      'Deny DenyChangingGuardrailResources',
+      'Deny DenyGuardrailTagChanges',
+      'Deny DenyChangingConfigAndArchivingAnalyzerFindings',
+    ]);
+    expect(document.Statement[2]).toEqual(expect.objectContaining({ Action: 'iam:*', NotResource: expect.any(Array) }));
+    expect(document.Statement[4]).toEqual(expect.objectContaining({ Action: ['organizations:*', 'account:*'], Resource: '*' }));
   });
 
   test('roles with the same services share one boundary per stack; another set gets its own', () => {

@@ -178,10 +178,12 @@ describe('CredentialReportAudit with every prop', () => {
     expect(custom.metric(CredentialFindingType.ROOT_USED_RECENTLY).namespace).toBe('Acme/Credentials');
   });
 
-  test('a given topic is used as is: no new topic or key, publish to it only, emails subscribed', () => {
+  test('a given topic is used as is: no new topic or topic key, publish to it only, emails subscribed', () => {
     expect(custom.topic).toBe(existingTopic);
     customTemplate.resourceCountIs('AWS::SNS::Topic', 0);
-    customTemplate.resourceCountIs('AWS::KMS::Key', 0);
+    // The one key is the log group's.
+    customTemplate.resourceCountIs('AWS::KMS::Key', 1);
+    customTemplate.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogGroupKey'), 'Arn'] } });
     customTemplate.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email', Endpoint: 'security@example.com', TopicArn: 'arn:aws:sns:eu-west-1:111111111111:security-alerts',
     });

@@ -53,10 +53,14 @@ describe('RootUsageAlarm', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
-          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '111111111111' } }),
+          }),
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
       },
     });
   });
@@ -72,7 +76,15 @@ describe('RootUsageAlarm', () => {
             Action: 'sns:Publish',
             Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '111111111111' } }),
           }),
-          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '111111111111' },
+              ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^RootUsageRootActivityRule'), 'Arn'] } },
+            },
+          }),
         ]),
       },
     });

@@ -3,7 +3,9 @@
 #  - the wheel jsii-pacmak built (dist/python), with aws-cdk-lib, constructs and cdk-nag for Python,
 #    to synthesize examples/python through the real Python bindings;
 #  - moto's server, a real IAM API on loopback for the credential-report Lambda;
-#  - cfn-lint, to check the templates our constructs synthesize.
+#  - cfn-lint and checkov, to check the templates our constructs synthesize
+#    (test/integ/third-party-tools.integ.ts).
+# The versions of the tools are pinned in test/integ/requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.venv-integ
@@ -14,9 +16,10 @@ if [ -z "$wheel" ]; then
 fi
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
-"$venv/bin/pip" install --quiet --disable-pip-version-check \
-  "moto[server]==5.2.5" "cfn-lint==1.58.0" "cdk-nag==3.0.2"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r test/integ/requirements.txt
 # Reinstall our wheel every time: the version stays 0.0.0 between builds.
 "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel"
 "$venv/bin/python" -c "import cdk_iam_guardrails, aws_cdk, cdk_nag, moto; print('python integ env ready:', aws_cdk.__name__, 'moto', moto.__version__)"
+"$venv/bin/cfn-lint" --version
+"$venv/bin/checkov" --version

@@ -1,4 +1,5 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -40,13 +41,22 @@ function createEncryptedTopic(scope: Construct): sns.Topic {
     description: `Encrypts the security alert topic of ${scope.node.path}`,
   });
   // CloudWatch alarms and EventBridge rules publish to an encrypted topic only when the key lets
-  // them generate and use data keys; nothing else outside the account gets to use it.
+  // them generate and use data keys. CloudWatch sends aws:SourceAccount and aws:SourceArn (the
+  // alarm) to KMS, so its grant is pinned to this account's alarms. EventBridge does not send them
+  // on this path (SNS documents the source keys as unsupported in a key policy for EventBridge), so
+  // its grant cannot be pinned here; what stops a foreign rule is the topic policy, which only lets
+  // this account's own rules publish (see SourceBoundTopicTarget): without sns:Publish on the topic,
+  // the key grant lets EventBridge do nothing.
   key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowAlarmAndEventDeliveryToEncryptedTopic',
-    principals: [
-      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-      new iam.ServicePrincipal('events.amazonaws.com'),
-    ],
+    sid: 'AllowThisAccountsAlarmsToUseKey',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: thisAccountsAlarms(stack),
+  }));
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowEventDeliveryToEncryptedTopic',
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
   }));
@@ -62,10 +72,47 @@ function createEncryptedTopic(scope: Construct): sns.Topic {
     principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
+    conditions: thisAccountsAlarms(stack),
   }));
   return topic;
+}
+
+/** Requests made by CloudWatch for an alarm of this stack's account and Region. */
+function thisAccountsAlarms(stack: Stack): { [operator: string]: { [key: string]: string } } {
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+  };
+}
+
+/**
+ * An EventBridge rule target that publishes to a topic, and lets only that rule publish:
+ * aws-cdk-lib's `SnsTopic` target grants `events.amazonaws.com` sns:Publish with no condition, so
+ * any account's rule could send fake alerts to the topic. This one adds a topic policy statement
+ * with aws:SourceAccount and aws:SourceArn (the rule's ARN; rules in another stack than the topic
+ * get the account's rule ARN pattern, which keeps the stacks free of a reference cycle).
+ *
+ * An imported topic has no policy this app can change: its owner must grant the rule.
+ */
+export class SourceBoundTopicTarget implements events.IRuleTarget {
+  constructor(private readonly topic: sns.ITopic) {}
+
+  public bind(rule: events.IRuleRef, _id?: string): events.RuleTargetConfig {
+    const ruleStack = Stack.of(rule);
+    const sameStack = ruleStack === Stack.of(this.topic);
+    const sourceArn = sameStack
+      ? rule.ruleRef.ruleArn
+      : ruleStack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' });
+    this.topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `AllowRule${Names.nodeUniqueId(rule.node).replace(/[^A-Za-z0-9]/g, '')}ToPublish`,
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': ruleStack.account },
+        [sameStack ? 'ArnEquals' : 'ArnLike']: { 'aws:SourceArn': sourceArn },
+      },
+    }));
+    return { arn: this.topic.topicArn, targetResource: this.topic };
+  }
 }
