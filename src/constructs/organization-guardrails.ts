@@ -21,7 +21,7 @@ import { createAccessLogBucket, logAccessTo } from './private/log-buckets';
 import { ROOT_ACCESS_HANDLER } from './private/root-access-handler';
 import { denyingStatements, ScpRequest } from './private/scp-evaluation';
 import {
-  ACCESS_ANALYZER_PROTECTED_ACTIONS, CONFIG_PROTECTED_ACTIONS, GUARDRAIL_TAG_KEY, packStatements, scpContent, scpStatements,
+  ACCESS_ANALYZER_PROTECTED_ACTIONS, CONFIG_PROTECTED_ACTIONS, GUARDRAIL_TAG_KEY, GUARDRAIL_TAG_VALUE, packStatements, scpContent, scpStatements,
   SCP_MAX_CHARACTERS, SCPS_PER_TARGET, STACK_PROTECTED_ACTIONS, STACKSET_EXECUTION_ROLE_PATTERN, TAGGED_RESOURCE_PROTECTED_ACTIONS,
   TRAIL_PROTECTED_ACTIONS,
 } from './private/service-control-policies';
@@ -632,7 +632,7 @@ export class OrganizationGuardrails extends Construct {
         action: concrete(action),
         resource: '*',
         principalArn,
-        context: { ...context, [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: 'baseline', 'aws:TagKeys': [GUARDRAIL_TAG_KEY] },
+        context: { ...context, [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: GUARDRAIL_TAG_VALUE, 'aws:TagKeys': [GUARDRAIL_TAG_KEY] },
       });
     }
     // Outside every allowed region: cleaning up a region is administration too.
@@ -799,7 +799,7 @@ export class OrganizationGuardrails extends Construct {
       stackInstancesGroup: [{ deploymentTargets: { organizationalUnitIds: options.organizationalUnitIds }, regions }],
       parameters: parameters.length > 0 ? parameters : undefined,
       // CloudFormation copies StackSet tags to the stacks and their resources: the protection SCP keys on it.
-      tags: [{ key: GUARDRAIL_TAG_KEY, value: 'baseline' }],
+      tags: [{ key: GUARDRAIL_TAG_KEY, value: GUARDRAIL_TAG_VALUE }],
       templateBody,
     });
     copies.forEach((c) => stackSet.node.addDependency(c));

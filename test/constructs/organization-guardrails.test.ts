@@ -58,7 +58,7 @@ function request(principal: keyof typeof PRINCIPALS, action: string, extra: Part
   return { action, resource: '*', principalArn: PRINCIPALS[principal], context: { 'aws:RequestedRegion': 'eu-west-1' }, ...extra };
 }
 
-const TAGGED = { 'aws:RequestedRegion': 'eu-west-1', 'aws:ResourceTag/cdk-iam-guardrails:guardrail': 'baseline' };
+const TAGGED = { 'aws:RequestedRegion': 'eu-west-1', 'aws:ResourceTag/cdk-iam-guardrails:protected': 'true' };
 const GUARDRAIL_STACK = `arn:aws:cloudformation:eu-west-1:${MEMBER}:stack/StackSet-cdk-iam-guardrails-baseline-1234/abcd`;
 
 describe('OrganizationGuardrails service control policies, evaluated with our own policy analysis', () => {
@@ -120,7 +120,7 @@ describe('OrganizationGuardrails service control policies, evaluated with our ow
     }
     // Removing the tag would lift the protection.
     const untag = (key: string) => request('developer', 'lambda:UntagResource', { context: { 'aws:RequestedRegion': 'eu-west-1', 'aws:TagKeys': [key] } });
-    expect(denied(untag('cdk-iam-guardrails:guardrail'))).toBe(true);
+    expect(denied(untag('cdk-iam-guardrails:protected'))).toBe(true);
     expect(denied(untag('team'))).toBe(false);
   });
 
@@ -323,7 +323,7 @@ describe('OrganizationGuardrails per-account baseline StackSet', () => {
       },
       CallAs: 'SELF',
       Capabilities: ['CAPABILITY_IAM'],
-      Tags: [{ Key: 'cdk-iam-guardrails:guardrail', Value: 'baseline' }],
+      Tags: [{ Key: 'cdk-iam-guardrails:protected', Value: 'true' }],
     });
     expect(Buffer.byteLength(stackSet.Properties.TemplateBody)).toBeLessThanOrEqual(51200);
   });
@@ -399,7 +399,7 @@ describe('OrganizationGuardrails per-account baseline StackSet', () => {
 
   test('each asset is copied to the organization-readable bucket and passed as a StackSet parameter', () => {
     const keys = Object.keys(inner.Parameters).filter((k) => k.startsWith('AssetKey'));
-    expect(keys.length).toBe(2); // the AwsCustomResource provider and the credential audit
+    expect(keys.length).toBe(3); // the password-policy handler, its Provider framework function and the credential audit
     const params = stackSet.Properties.Parameters as any[];
     expect(params.map((p) => p.ParameterKey).sort()).toEqual(['AssetBucketName', ...keys].sort());
     const copies = Object.values(template.findResources('Custom::CopyStackSetAsset')) as any[];

@@ -11,8 +11,13 @@ export const SCPS_PER_TARGET = 5;
 /** The role a service-managed StackSet uses in every member account (named by CloudFormation). */
 export const STACKSET_EXECUTION_ROLE_PATTERN = 'arn:*:iam::*:role/stacksets-exec-*';
 
-/** The tag OrganizationGuardrails puts on its StackSet, which CloudFormation copies to the resources it creates. */
-export const GUARDRAIL_TAG_KEY = 'cdk-iam-guardrails:guardrail';
+/**
+ * The tag of every guardrail resource, the one the default permissions boundary protects: the
+ * baseline's constructs carry it, and OrganizationGuardrails puts it on its StackSet too, which
+ * CloudFormation copies to the resources it creates in member accounts.
+ */
+export { GUARDRAIL_TAG_KEY, GUARDRAIL_TAG_VALUE } from './guardrail-resources';
+import { GUARDRAIL_TAG_KEY, GUARDRAIL_TAG_VALUE } from './guardrail-resources';
 
 /**
  * Actions that stay available outside the allowed regions: global services and the calls they
@@ -132,7 +137,7 @@ export function scpStatements(options: ScpStatementOptions): Json[] {
         Effect: 'Deny',
         Action: [...TAGGED_RESOURCE_PROTECTED_ACTIONS],
         Resource: '*',
-        Condition: { ...exempt, StringEquals: { [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: 'baseline' } },
+        Condition: { ...exempt, StringEquals: { [`aws:ResourceTag/${GUARDRAIL_TAG_KEY}`]: GUARDRAIL_TAG_VALUE } },
       });
       // Without this, removing the tag would lift the statement above.
       statements.push({
