@@ -166,20 +166,57 @@ function serviceOf(action: string): string {
 interface Deny {
   readonly statement: Statement;
   readonly ref: StatementRef;
+  /** A Deny of the boundary: what it removes the boundary makes dead. */
+  readonly inBoundary: boolean;
 }
 
 function denyStatements(input: PrincipalPolicies): Deny[] {
-  const sources = input.boundary ? [...input.policies, input.boundary] : input.policies;
   const out: Deny[] = [];
-  for (const p of sources) {
-    for (const s of p.document.statements) if (s.effect === 'Deny') out.push({ statement: s, ref: statementRef(p.name, s) });
-  }
+  const add = (p: SourcePolicy, inBoundary: boolean) => {
+    for (const s of p.document.statements) if (s.effect === 'Deny') out.push({ statement: s, ref: statementRef(p.name, s), inBoundary });
+  };
+  input.policies.forEach(p => add(p, false));
+  if (input.boundary) add(input.boundary, true);
   return out;
 }
 
-/** Whether some boundary Allow statement names the action at all (cheap, before the resource-wise check). */
-function boundaryMentions(boundary: PolicyDocument, action: string): boolean {
-  return boundary.statements.some(s => s.effect === 'Allow' && statementMatchesAction(s, action));
+interface ActionIndex {
+  /** The catalog actions the statement's Action or NotAction list names, lower-cased. */
+  readonly keys: ReadonlySet<string>;
+  /** Patterns the catalog cannot expand (placeholders, misspellings): matched one by one. */
+  readonly others: readonly string[];
+}
+
+const ACTION_INDEX = new WeakMap<Statement, ActionIndex>();
+
+/**
+ * {@link statementMatchesAction} through a set of the actions the statement names, built once per
+ * statement: an AWS managed policy (ReadOnlyAccess) lists thousands of patterns, and a NotAction
+ * grant is checked against every action of the catalog.
+ */
+function matchesAction(statement: Statement, action: string): boolean {
+  const catalog = ActionCatalog.get();
+  const patterns = statement.actions ?? statement.notActions;
+  if (!patterns || !catalog.lookup(action)) return statementMatchesAction(statement, action);
+  let index = ACTION_INDEX.get(statement);
+  if (!index) {
+    const keys = new Set<string>();
+    const others: string[] = [];
+    for (const pattern of patterns) {
+      const known = pattern.includes('<') ? [] : catalog.expand(pattern);
+      if (known.length === 0) others.push(pattern);
+      for (const info of known) keys.add(info.key);
+    }
+    index = { keys, others };
+    ACTION_INDEX.set(statement, index);
+  }
+  const named = index.keys.has(action.toLowerCase()) || index.others.some(p => globMatch(p, action));
+  return statement.actions ? named : !named;
+}
+
+/** The boundary's statements about one action: the boundary as far as that action goes. */
+function boundaryFor(boundary: PolicyDocument, action: string): PolicyDocument {
+  return { statements: boundary.statements.filter(s => matchesAction(s, action)) };
 }
 
 /** Whether a Deny may overlap a grant's resource (a partial or conditional limit worth showing). */
@@ -211,21 +248,23 @@ export function effectivePermissions(input: PrincipalPolicies): EffectivePermiss
       const ref = statementRef(policy.name, statement);
       const written = statement.notResources !== undefined ? ['*'] : statement.resources ?? [];
       for (const action of concreteActionsOf(statement)) {
-        const matchingDenies = denies.filter(d => statementMatchesAction(d.statement, action.name));
+        const matchingDenies = denies.filter(d => matchesAction(d.statement, action.name));
+        const ownBoundary = boundary ? boundaryFor(boundary.document, action.name) : undefined;
         for (const resource of written) {
+          // A grant on a resource the action never acts on (s3:ListAllMyBuckets on a bucket) grants nothing.
+          if (action.info && !judgeResource(resource, action.info).applies) continue;
           const fullyDenied = unconditional.find(d => matchingDenies.includes(d) && denyCoversResource(d.statement, resource));
-          if (fullyDenied) {
+          if (fullyDenied && !fullyDenied.inBoundary) {
             denied.push({ action: action.name, resource, grantedBy: ref, deniedBy: fullyDenied.ref });
             continue;
           }
           let effective = [resource];
-          if (boundary) {
-            const allowed = boundaryMentions(boundary.document, action.name) && boundaryAllows([boundary.document], action.name, resource);
-            if (!allowed) {
+          if (boundary && ownBoundary) {
+            if (fullyDenied || !boundaryAllows([ownBoundary], action.name, resource)) {
               dead.push({ action: action.name, accessLevel: accessLevelOf(action), resource, grantedBy: ref, boundary: boundary.name });
               continue;
             }
-            effective = narrowedByBoundary(boundary.document, action.name, resource);
+            effective = narrowedByBoundary(ownBoundary, action.name, resource);
           }
           let entry = byAction.get(action.name.toLowerCase());
           if (!entry) {
@@ -296,9 +335,12 @@ function isUnboundedFor(resource: string, action: ConcreteAction): boolean {
  * names fewer resources (a grant on `*` under a boundary on one bucket is a grant on that bucket).
  */
 function narrowedByBoundary(boundary: PolicyDocument, action: string, resource: string): string[] {
+  // A reference (`<Bucket.Arn>/*`) names one resource the boundary's pattern may or may not reach: kept as written.
+  if (resource.includes('<')) return [resource];
   const pieces = boundaryIntersection([boundary], action, resource);
   const narrowed = [...new Set(pieces.map(p => p.resource))];
-  return narrowed.length === 0 || narrowed.includes(resource) ? [resource] : narrowed;
+  const narrower = narrowed.every(n => n !== resource && n !== '*' && globCovers(resource, n));
+  return narrowed.length === 0 || !narrower ? [resource] : narrowed;
 }
 
 /** Why a request is allowed or not, the IAM way: an explicit Deny wins, then an Allow is needed, then the boundary must allow it too. */
@@ -357,14 +399,14 @@ function decideOne(input: PrincipalPolicies, asked: string, action: string, requ
   const allows: Array<{ ref: StatementRef; resources: string[] }> = [];
   for (const policy of input.policies) {
     for (const s of policy.document.statements) {
-      if (s.effect !== 'Allow' || !statementMatchesAction(s, action)) continue;
+      if (s.effect !== 'Allow' || !matchesAction(s, action)) continue;
       const granted = s.notResources !== undefined ? ['*'] : (s.resources ?? []).map(r => concretize(r, input, true));
       if (request !== undefined && !matchesResource(s, input, request, 'allow')) continue;
       allows.push({ ref: statementRef(policy.name, s), resources: granted });
     }
   }
   const grantedResources = [...new Set(allows.flatMap(a => a.resources))];
-  const denies = denyStatements(input).filter(d => statementMatchesAction(d.statement, action));
+  const denies = denyStatements(input).filter(d => matchesAction(d.statement, action));
   const applicable = denies.filter(d => (request !== undefined
     ? matchesResource(d.statement, input, request, 'deny')
     : grantedResources.length > 0 && grantedResources.every(r => d.statement.resources !== undefined && d.statement.resources.some(x => globCovers(concretize(x, input, true), r)))));
@@ -384,7 +426,7 @@ function decideOne(input: PrincipalPolicies, asked: string, action: string, requ
   let boundaryAllowedBy: StatementRef[] = [];
   if (input.boundary) {
     const b = input.boundary;
-    const statements = b.document.statements.filter(s => s.effect === 'Allow' && statementMatchesAction(s, action));
+    const statements = b.document.statements.filter(s => s.effect === 'Allow' && matchesAction(s, action));
     const passing = request !== undefined
       ? statements.filter(s => matchesResource(s, input, request, 'allow'))
       : statements.filter(s => grantedResources.some(r => boundaryAllows([{ statements: [s] }], action, r)));

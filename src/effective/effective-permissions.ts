@@ -1,0 +1,469 @@
+import * as path from 'path';
+import { CfnResource, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import {
+  AccessLevel, ActionPermission, DeadGrant, DecisionKind, DeniedGrant, EscalationPath, PermissionDecision, PolicyStatementReference,
+  PrincipalKind, ResourcePermission, ServiceAccess, TemplateOptions,
+} from './types';
+import { AppModel, boundaryValue, IAM_TYPES, PRINCIPAL_TYPES, qualify, StackModel } from '../model/app-model';
+import { loadCloudAssembly } from '../model/load';
+import { policyName, ResolvedResource } from '../model/resolved-resource';
+import {
+  ACCESS_LEVEL_ORDER, Decision, decide, EffectiveAccessLevel, effectivePermissions, EffectivePermissionSet, PrincipalPolicies, SourcePolicy,
+  StatementRef,
+} from '../policy/effective';
+
+const KIND_OF_TYPE: { readonly [type: string]: PrincipalKind } = {
+  [IAM_TYPES.role]: PrincipalKind.ROLE,
+  [IAM_TYPES.user]: PrincipalKind.USER,
+  [IAM_TYPES.group]: PrincipalKind.GROUP,
+  [IAM_TYPES.permissionSet]: PrincipalKind.PERMISSION_SET,
+};
+
+const LEVEL: { readonly [level: string]: AccessLevel } = {
+  'List': AccessLevel.LIST,
+  'Read': AccessLevel.READ,
+  'Write': AccessLevel.WRITE,
+  'Permissions management': AccessLevel.PERMISSIONS_MANAGEMENT,
+  'Tagging': AccessLevel.TAGGING,
+  'Unknown': AccessLevel.UNKNOWN,
+};
+
+/** The access levels from the least to the most powerful. */
+const LEVEL_ORDER: readonly AccessLevel[] = ACCESS_LEVEL_ORDER.map(l => LEVEL[l]);
+
+const DECISION: { readonly [kind: string]: DecisionKind } = {
+  'allowed': DecisionKind.ALLOWED,
+  'explicit-deny': DecisionKind.EXPLICIT_DENY,
+  'implicit-deny': DecisionKind.IMPLICIT_DENY,
+  'boundary': DecisionKind.BOUNDARY,
+};
+
+/** Evaluates a resource written by the caller (a token, or a string) for one principal's stack. */
+type ResourceResolver = (value: string, principalStack: StackModel) => string;
+
+/**
+ * What one IAM principal of a synthesized app (a role, user, group or IAM Identity Center
+ * permission set) is effectively allowed to do, from its identity policies: its own, its groups'
+ * (for a user), and AWS managed policies it names, after explicit Denies and its permissions
+ * boundary. Resource policies, SCPs and session policies are not part of it.
+ *
+ * Obtained from `EffectivePermissions`.
+ */
+export class PrincipalPermissions {
+  /** The principal's logical id in its template. */
+  public readonly logicalId: string;
+  /** The name of its stack (the artifact id, `Stage-Stack` in a Stage). */
+  public readonly stackName: string;
+  /** `Stack/LogicalId`. */
+  public readonly displayName: string;
+  public readonly kind: PrincipalKind;
+  /**
+   * The construct path CDK recorded.
+   * @default - the template has no path metadata
+   */
+  public readonly constructPath?: string;
+  /**
+   * Its literal name (RoleName, UserName, GroupName, a permission set's Name).
+   * @default - CloudFormation generates the name
+   */
+  public readonly physicalName?: string;
+  /**
+   * The permissions boundary's name (`policy "Name"`, `AWS managed policy "Name"`).
+   * @default - no boundary, or one this analysis cannot read (another app's policy)
+   */
+  public readonly boundary?: string;
+  /** The names of the identity policies that apply, a user's groups' policies prefixed `group "G": `. */
+  public readonly policies: string[];
+  /** For a user: the logical ids of its groups in the app; for a group: of its members in the app. */
+  public readonly relatedPrincipals: string[];
+
+  private readonly input: PrincipalPolicies;
+  private readonly stackModel: StackModel;
+  private readonly resolveResource: ResourceResolver;
+  private computed?: EffectivePermissionSet;
+
+  /** @internal */
+  public static _of(resource: ResolvedResource, resolveResource: ResourceResolver, constructPath?: string): PrincipalPermissions {
+    return new PrincipalPermissions(resource, resolveResource, constructPath);
+  }
+
+  private constructor(resource: ResolvedResource, resolveResource: ResourceResolver, constructPath?: string) {
+    const model = resource.resource;
+    this.stackModel = model.stack;
+    this.resolveResource = resolveResource;
+    this.logicalId = model.logicalId;
+    this.stackName = model.stack.name;
+    this.displayName = model.displayName;
+    this.kind = KIND_OF_TYPE[model.type];
+    this.constructPath = model.cdkPath ?? constructPath;
+    const name = resource.properties[model.type === IAM_TYPES.permissionSet ? 'Name' : nameProperty(model.type)];
+    this.physicalName = typeof name === 'string' && !name.includes('<') ? name : undefined;
+    const named = resource.policies();
+    const boundaryDocs = resource.boundary();
+    const boundary: SourcePolicy | undefined = boundaryDocs && boundaryDocs.length > 0
+      ? { name: boundaryNameOf(resource), document: { statements: boundaryDocs.flatMap(d => d.statements) } }
+      : undefined;
+    this.boundary = boundary?.name;
+    this.policies = named.map(p => p.name);
+    this.relatedPrincipals = model.type === IAM_TYPES.user
+      ? resource.groups().map(g => g.resource?.logicalId ?? g.text)
+      : model.type === IAM_TYPES.group ? resource.model.membersOf(model).map(m => m.logicalId) : [];
+    const account = resource.account;
+    const region = model.stack.input.region;
+    this.input = {
+      policies: named.map(p => ({ name: p.name, document: p.document })),
+      boundary,
+      escalationGrants: resource.escalationGrants(),
+      account,
+      region: region && !region.includes('${') && !region.includes('unknown') ? region : undefined,
+    };
+  }
+
+  /** Every action it is allowed, by service, access level (most powerful first) and action. */
+  public get actions(): ActionPermission[] {
+    return this.analysis().actions.map(a => ({
+      action: a.action,
+      service: a.service,
+      accessLevel: LEVEL[a.accessLevel],
+      unbounded: a.unbounded,
+      conditional: a.conditional,
+      resources: a.resources.map((r): ResourcePermission => ({
+        resource: r.resource,
+        exceptions: [...r.except],
+        unbounded: r.unbounded,
+        conditional: r.conditional,
+        grantedBy: r.grantedBy.map(toReference),
+        limitedBy: r.limitedBy.map(toReference),
+      })),
+    }));
+  }
+
+  /** The allowed actions grouped by service and access level. */
+  public get services(): ServiceAccess[] {
+    const groups = new Map<string, { service: string; level: EffectiveAccessLevel; actions: string[]; unbounded: string[] }>();
+    for (const a of this.analysis().actions) {
+      const key = `${a.service}|${a.accessLevel}`;
+      const group = groups.get(key) ?? { service: a.service, level: a.accessLevel, actions: [], unbounded: [] };
+      group.actions.push(a.action);
+      if (a.unbounded) group.unbounded.push(a.action);
+      groups.set(key, group);
+    }
+    return [...groups.values()].map(g => ({ service: g.service, accessLevel: LEVEL[g.level], actions: g.actions, unboundedActions: g.unbounded }));
+  }
+
+  /** Grants of its identity policies that its permissions boundary never allows. */
+  public get deadGrants(): DeadGrant[] {
+    return this.analysis().dead.map(d => ({
+      action: d.action, accessLevel: LEVEL[d.accessLevel], resource: d.resource, grantedBy: toReference(d.grantedBy), boundary: d.boundary,
+    }));
+  }
+
+  /** Grants an explicit Deny without conditions removes entirely. */
+  public get deniedGrants(): DeniedGrant[] {
+    return this.analysis().denied.map(d => ({
+      action: d.action, resource: d.resource, grantedBy: toReference(d.grantedBy), deniedBy: toReference(d.deniedBy),
+    }));
+  }
+
+  /** The known privilege-escalation paths its effective permissions allow (on unbounded resources). */
+  public get escalationPaths(): EscalationPath[] {
+    return this.analysis().escalations.map(e => ({
+      category: e.row.category,
+      description: e.row.how,
+      actions: [...e.actions],
+      passedTo: e.row.passedTo ? [...e.row.passedTo] : undefined,
+    }));
+  }
+
+  /**
+   * Whether the principal may make a request, and why. Actions compare case-insensitively with the
+   * policies' wildcards; a pattern (`s3:Delete*`) is allowed when any action it stands for is.
+   * The resource may be an ARN, a token (`bucket.bucketArn`, `bucket.arnForObjects('*')`) or a
+   * placeholder (`<Bucket.Arn>`); with wildcards, allowed when a grant reaches some of it.
+   *
+   * @param action e.g. `s3:GetObject`
+   * @param resource the resource requested; without one, whether the action is allowed on some resource
+   */
+  public allows(action: string, resource?: string): PermissionDecision {
+    const written = resource === undefined ? undefined : this.resolveResource(resource, this.stackModel);
+    return toDecision(decide(this.input, action, written));
+  }
+
+  /**
+   * The allowed actions at an access level or above (List < Read < Tagging < Write < Permissions management).
+   *
+   * @param minLevel the least powerful level to include
+   */
+  public actionsAtLeast(minLevel: AccessLevel): ActionPermission[] {
+    const min = LEVEL_ORDER.indexOf(minLevel);
+    return this.actions.filter(a => LEVEL_ORDER.indexOf(a.accessLevel) >= min);
+  }
+
+  /** A plain JSON summary (what `cdk-iam-guardrails explain --format json` prints). */
+  public toJson(): any {
+    return {
+      principal: this.displayName,
+      kind: this.kind,
+      logicalId: this.logicalId,
+      stack: this.stackName,
+      constructPath: this.constructPath,
+      name: this.physicalName,
+      boundary: this.boundary,
+      policies: this.policies,
+      relatedPrincipals: this.relatedPrincipals,
+      actions: this.actions,
+      deadGrants: this.deadGrants,
+      deniedGrants: this.deniedGrants,
+      escalationPaths: this.escalationPaths,
+    };
+  }
+
+  private analysis(): EffectivePermissionSet {
+    this.computed ??= effectivePermissions(this.input);
+    return this.computed;
+  }
+}
+
+/**
+ * The effective permissions of every IAM principal of a synthesized CDK app, stack, cloud assembly
+ * or CloudFormation template: for each role, user, group and permission set, what it may do after
+ * Denies and its permissions boundary, grouped by service and access level, with escalation paths,
+ * dead grants, and `allows(action, resource)` decisions for unit tests.
+ *
+ * @example
+ * const perms = EffectivePermissions.ofStack(stack);
+ * const decision = perms.principalOf(role).allows('s3:DeleteObject', bucket.arnForObjects('*'));
+ * // decision.allowed === false; decision.reason names the policy and statement
+ */
+export class EffectivePermissions {
+  /**
+   * Synthesizes the app (or Stage) and reads every stack of it, nested Stages and nested stacks included.
+   *
+   * @param app the App or Stage
+   */
+  public static ofApp(app: Stage): EffectivePermissions {
+    return EffectivePermissions.synthesized(app);
+  }
+
+  /**
+   * Synthesizes the stack's app and reads the stack (and its nested stacks); references to other
+   * stacks of the app are resolved.
+   *
+   * @param stack the stack
+   */
+  public static ofStack(stack: Stack): EffectivePermissions {
+    const root = stack.node.root;
+    if (!Stage.isStage(root)) throw new Error(`EffectivePermissions.ofStack: ${stack.node.path} is not in an App`);
+    const all = EffectivePermissions.synthesized(root);
+    const own = all.model.stacks.find(s => sameFile(s.input.templatePath, templatePathOf(stack)));
+    const included = new Set<StackModel>(own ? [own] : []);
+    // Nested stacks, at any depth: their parent chain reaches the stack.
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const s of all.model.stacks) {
+        const parent = s.input.parent ? all.model.stack(s.input.parent.name) : undefined;
+        if (parent && included.has(parent) && !included.has(s)) {
+          included.add(s);
+          grew = true;
+        }
+      }
+    }
+    return new EffectivePermissions(all.model, all.resolver, s => included.has(s), all.paths);
+  }
+
+  /**
+   * Reads a cloud assembly directory (`cdk.out`): every stack, nested Stages and nested stacks included.
+   *
+   * @param directory the assembly directory
+   */
+  public static fromCloudAssembly(directory: string): EffectivePermissions {
+    return new EffectivePermissions(new AppModel(loadCloudAssembly(directory)), plainResolver);
+  }
+
+  /**
+   * Reads one CloudFormation template (as parsed JSON): a CDK template, or any other.
+   *
+   * @param template the template, parsed
+   * @param options the stack's name and environment
+   */
+  public static fromTemplate(template: any, options: TemplateOptions = {}): EffectivePermissions {
+    const model = new AppModel([{ name: options.stackName ?? 'Template', template, account: options.account, region: options.region }]);
+    return new EffectivePermissions(model, plainResolver);
+  }
+
+  private static synthesized(stage: Stage): EffectivePermissions {
+    const assembly = stage.synth({ force: true, errorOnDuplicateSynth: false });
+    const model = new AppModel(loadCloudAssembly(assembly.directory));
+    return new EffectivePermissions(model, tokenResolver(model), () => true, constructPaths(stage));
+  }
+
+  private readonly model: AppModel;
+  private readonly resolver: ResourceResolver;
+  private readonly list: PrincipalPermissions[];
+
+  private readonly paths: ReadonlyMap<string, string>;
+
+  private constructor(model: AppModel, resolver: ResourceResolver, includes: (stack: StackModel) => boolean = () => true,
+    paths: ReadonlyMap<string, string> = new Map()) {
+    this.model = model;
+    this.resolver = resolver;
+    this.paths = paths;
+    this.list = [];
+    for (const resource of model.resources()) {
+      if (!PRINCIPAL_TYPES.has(resource.type) || !includes(resource.stack)) continue;
+      const variant = resource.variants()[0];
+      const constructPath = paths.get(resourceKey(resource.stack.input.templatePath, resource.logicalId));
+      this.list.push(PrincipalPermissions._of(new ResolvedResource(resource, variant.assignment, variant.label), resolver, constructPath));
+    }
+  }
+
+  /** Every principal, in template order. */
+  public get principals(): PrincipalPermissions[] {
+    return [...this.list];
+  }
+
+  /**
+   * The principal a construct (an `iam.Role`, `iam.User`, `iam.Group`, a `CfnPermissionSet`, or their L1) synthesizes to.
+   *
+   * @param construct the role, user, group or permission set
+   */
+  public principalOf(construct: IConstruct): PrincipalPermissions {
+    const node = CfnResource.isCfnResource(construct) ? construct : construct.node.defaultChild;
+    if (!node || !CfnResource.isCfnResource(node)) throw new Error(`EffectivePermissions.principalOf: ${construct.node.path} has no CloudFormation resource`);
+    const stack = Stack.of(node);
+    const logicalId = stack.resolve(node.logicalId) as string;
+    const file = templatePathOf(stack);
+    const found = this.list.find(p => p.logicalId === logicalId && sameFile(this.model.stack(p.stackName)?.input.templatePath, file));
+    if (!found) throw new Error(`EffectivePermissions.principalOf: ${construct.node.path} (${logicalId}) is not a principal of the synthesized stacks read`);
+    return found;
+  }
+
+  /**
+   * The principal named by its logical id, `Stack/LogicalId`, construct path or physical name (RoleName, ...).
+   *
+   * @param name the logical id, display name, construct path or physical name
+   */
+  public principal(name: string): PrincipalPermissions {
+    const found = this.tryPrincipal(name);
+    if (!found) {
+      const matches = this.matching(name);
+      throw new Error(matches.length > 1
+        ? `EffectivePermissions.principal: "${name}" names ${matches.length} principals (${matches.map(m => m.displayName).join(', ')}); use Stack/LogicalId`
+        : `EffectivePermissions.principal: no principal "${name}" (principals: ${this.list.map(p => p.displayName).join(', ') || 'none'})`);
+    }
+    return found;
+  }
+
+  /**
+   * The principal named by its logical id, `Stack/LogicalId`, construct path or physical name, if exactly one.
+   *
+   * @param name the logical id, display name, construct path or physical name
+   */
+  public tryPrincipal(name: string): PrincipalPermissions | undefined {
+    const matches = this.matching(name);
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  /**
+   * The principals that may make a request (`allows(action, resource).allowed`).
+   *
+   * @param action e.g. `iam:PassRole`
+   * @param resource an ARN, a token or a placeholder; without one, on some resource
+   */
+  public whoCan(action: string, resource?: string): PrincipalPermissions[] {
+    return this.list.filter(p => p.allows(action, resource).allowed);
+  }
+
+  /** A plain JSON summary of every principal. */
+  public toJson(): any {
+    return { principals: this.list.map(p => p.toJson()) };
+  }
+
+  private matching(name: string): PrincipalPermissions[] {
+    const exact = this.list.filter(p => p.displayName === name || p.constructPath === name);
+    if (exact.length > 0) return exact;
+    return this.list.filter(p => p.logicalId === name || p.physicalName === name || p.constructPath?.replace(/\/Resource$/, '') === name);
+  }
+}
+
+function nameProperty(type: string): string {
+  switch (type) {
+    case IAM_TYPES.role: return 'RoleName';
+    case IAM_TYPES.user: return 'UserName';
+    default: return 'GroupName';
+  }
+}
+
+function boundaryNameOf(resource: ResolvedResource): string {
+  const target = resource.target(boundaryValue(resource.type, resource.properties), IAM_TYPES.managedPolicy);
+  if (target.resource) return policyName(resource.view(target.resource));
+  if (target.awsManagedPolicy) return `AWS managed policy "${target.awsManagedPolicy.slice(target.awsManagedPolicy.lastIndexOf('/') + 1)}"`;
+  return `policy ${target.text}`;
+}
+
+function toReference(ref: StatementRef): PolicyStatementReference {
+  return { policy: ref.policy, statement: ref.label, sid: ref.sid, index: ref.index, conditional: ref.conditional };
+}
+
+function toDecision(d: Decision): PermissionDecision {
+  return {
+    allowed: d.allowed,
+    decision: DECISION[d.kind],
+    action: d.action,
+    matchedAction: d.matchedAction,
+    resource: d.resource,
+    allowedBy: d.allowedBy.map(toReference),
+    deniedBy: d.deniedBy.map(toReference),
+    boundaryAllowedBy: d.boundaryAllowedBy.map(toReference),
+    conditionalDenies: d.conditionalDenies.map(toReference),
+    boundary: d.boundary,
+    conditional: d.conditional,
+    reason: d.reason,
+  };
+}
+
+const plainResolver: ResourceResolver = value => value;
+
+/**
+ * A resource written with tokens (`bucket.bucketArn`, `bucket.arnForObjects('*')`) as the model
+ * writes it in the principal's stack: `<Bucket.Arn>/*`, qualified `<Bucket.Arn@Other>` when the
+ * resource is another stack's (as an imported value reads there).
+ */
+function tokenResolver(model: AppModel): ResourceResolver {
+  return (value, principalStack) => {
+    if (!Token.isUnresolved(value)) return value;
+    const reference = Tokenization.reverseString(value).tokens.find(t => Reference.isReference(t)) as Reference | undefined;
+    const owner = reference ? Stack.of(reference.target) : undefined;
+    const ownerModel = owner ? model.stacks.find(s => sameFile(s.input.templatePath, templatePathOf(owner))) : undefined;
+    if (!owner || !ownerModel) return value;
+    const evaluated = ownerModel.evaluate(owner.resolve(value));
+    if (typeof evaluated !== 'string') return value;
+    return ownerModel === principalStack ? evaluated : qualify(evaluated, ownerModel.name) as string;
+  };
+}
+
+/** The construct path of every CloudFormation resource of a stage, by template file and logical id. */
+function constructPaths(stage: Stage): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const construct of stage.node.findAll()) {
+    if (!CfnResource.isCfnResource(construct)) continue;
+    const stack = Stack.of(construct);
+    out.set(resourceKey(templatePathOf(stack), stack.resolve(construct.logicalId) as string), construct.node.path);
+  }
+  return out;
+}
+
+function resourceKey(templatePath: string | undefined, logicalId: string): string {
+  return `${templatePath ? path.resolve(templatePath) : ''}|${logicalId}`;
+}
+
+function templatePathOf(stack: Stack): string {
+  const stage = Stage.of(stack);
+  return path.resolve(stage?.outdir ?? '.', stack.templateFile);
+}
+
+function sameFile(a: string | undefined, b: string): boolean {
+  return a !== undefined && path.resolve(a) === path.resolve(b);
+}
