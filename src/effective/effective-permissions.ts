@@ -51,6 +51,11 @@ type ResourceResolver = (value: string, principalStack: StackModel) => string;
  * Obtained from `EffectivePermissions`.
  */
 export class PrincipalPermissions {
+  /** @internal */
+  public static _of(resource: ResolvedResource, resolveResource: ResourceResolver, constructPath?: string): PrincipalPermissions {
+    return new PrincipalPermissions(resource, resolveResource, constructPath);
+  }
+
   /** The principal's logical id in its template. */
   public readonly logicalId: string;
   /** The name of its stack (the artifact id, `Stage-Stack` in a Stage). */
@@ -82,11 +87,6 @@ export class PrincipalPermissions {
   private readonly stackModel: StackModel;
   private readonly resolveResource: ResourceResolver;
   private computed?: EffectivePermissionSet;
-
-  /** @internal */
-  public static _of(resource: ResolvedResource, resolveResource: ResourceResolver, constructPath?: string): PrincipalPermissions {
-    return new PrincipalPermissions(resource, resolveResource, constructPath);
-  }
 
   private constructor(resource: ResolvedResource, resolveResource: ResourceResolver, constructPath?: string) {
     const model = resource.resource;

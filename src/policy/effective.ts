@@ -11,9 +11,9 @@
 import { boundaryAllows, boundaryIntersection, patternsOverlap } from './boundary';
 import { AccessLevel, ActionCatalog, ActionInfo } from './catalog';
 import { PolicyDocument, Statement } from './document';
-import { EscalationMatch } from './escalation';
+import { ESCALATION_ACTIONS, EscalationMatch } from './escalation';
 import { globCovers, globMatch, hasWildcard } from './glob';
-import { denyCoversResource, escalationPaths, statementMatchesAction } from './permissions';
+import { denyCoversResource, escalationPaths, isAllActions, statementMatchesAction } from './permissions';
 import { isUnboundedResource, judgeResource } from './resources';
 
 /** A policy document with the name a reviewer knows it by (`inline policy "P"`, `AWS managed policy "ReadOnlyAccess"`). */
@@ -287,7 +287,8 @@ export function effectivePermissions(input: PrincipalPolicies): EffectivePermiss
             for (const d of matchingDenies) {
               if (!denyTouches(d.statement, r)) continue;
               if (!builder.limitedBy.some(l => l.policy === d.ref.policy && l.index === d.ref.index)) builder.limitedBy.push(d.ref);
-              if (d.statement.conditions.length === 0) (d.statement.resources ?? []).filter(x => patternsOverlap(x, r)).forEach(x => builder!.except.add(x));
+              if (d.statement.conditions.length > 0) continue;
+              for (const x of d.statement.resources ?? []) if (patternsOverlap(x, r)) builder.except.add(x);
             }
           }
         }
@@ -314,9 +315,30 @@ export function effectivePermissions(input: PrincipalPolicies): EffectivePermiss
     };
   });
   actions.sort(compareActions);
-  const grants = input.escalationGrants ?? input.policies.map(p => p.document);
+  const grants = (input.escalationGrants ?? input.policies.map(p => p.document)).map(withEscalationActionsSpelledOut);
   const escalations = escalationPaths(grants, boundary ? [boundary.document] : undefined);
   return { actions, dead, denied, escalations };
+}
+
+const SPELLED_OUT = new WeakMap<PolicyDocument, PolicyDocument>();
+
+/**
+ * The document with `"Action": "*"` spelled out as every escalation action: the rules report `*`
+ * once as such and leave it out of escalation paths, but a reader of one principal's permissions
+ * must see what `*` opens.
+ */
+function withEscalationActionsSpelledOut(doc: PolicyDocument): PolicyDocument {
+  if (!doc.statements.some(s => s.actions?.some(isAllActions))) return doc;
+  let out = SPELLED_OUT.get(doc);
+  if (!out) {
+    out = {
+      statements: doc.statements.map(s => (s.actions?.some(isAllActions)
+        ? { ...s, actions: [...s.actions.filter(a => !isAllActions(a)), ...ESCALATION_ACTIONS] }
+        : s)),
+    };
+    SPELLED_OUT.set(doc, out);
+  }
+  return out;
 }
 
 function compareActions(a: EffectiveAction, b: EffectiveAction): number {
@@ -392,8 +414,15 @@ export function decide(input: PrincipalPolicies, action: string, resource?: stri
 function decideOne(input: PrincipalPolicies, asked: string, action: string, request: string | undefined, written: string | undefined): Decision {
   const on = written === undefined ? '' : ` on ${written}`;
   const base = {
-    action: asked, matchedAction: action, resource: written, allowedBy: [] as StatementRef[], deniedBy: [] as StatementRef[],
-    boundaryAllowedBy: [] as StatementRef[], conditionalDenies: [] as StatementRef[], boundary: input.boundary?.name, conditional: false,
+    action: asked,
+    matchedAction: action,
+    resource: written,
+    allowedBy: [] as StatementRef[],
+    deniedBy: [] as StatementRef[],
+    boundaryAllowedBy: [] as StatementRef[],
+    conditionalDenies: [] as StatementRef[],
+    boundary: input.boundary?.name,
+    conditional: false,
   };
   // Allows first, so that a Deny without a resource can be judged against what is granted.
   const allows: Array<{ ref: StatementRef; resources: string[] }> = [];
@@ -407,14 +436,19 @@ function decideOne(input: PrincipalPolicies, asked: string, action: string, requ
   }
   const grantedResources = [...new Set(allows.flatMap(a => a.resources))];
   const denies = denyStatements(input).filter(d => matchesAction(d.statement, action));
-  const applicable = denies.filter(d => (request !== undefined
-    ? matchesResource(d.statement, input, request, 'deny')
-    : grantedResources.length > 0 && grantedResources.every(r => d.statement.resources !== undefined && d.statement.resources.some(x => globCovers(concretize(x, input, true), r)))));
+  const coversAllGranted = (d: Statement) => grantedResources.length > 0
+    && grantedResources.every(r => (d.resources ?? []).some(x => globCovers(concretize(x, input, true), r)));
+  const applicable = denies.filter(d => (request !== undefined ? matchesResource(d.statement, input, request, 'deny') : coversAllGranted(d.statement)));
   const hard = applicable.filter(d => d.statement.conditions.length === 0);
   const conditionalDenies = applicable.filter(d => d.statement.conditions.length > 0).map(d => d.ref);
   if (hard.length > 0) {
     return {
-      ...base, allowed: false, kind: 'explicit-deny', allowedBy: allows.map(a => a.ref), deniedBy: hard.map(d => d.ref), conditionalDenies,
+      ...base,
+      allowed: false,
+      kind: 'explicit-deny',
+      allowedBy: allows.map(a => a.ref),
+      deniedBy: hard.map(d => d.ref),
+      conditionalDenies,
       reason: `${action}${on} is explicitly denied by ${hard.map(d => describeRef(d.ref)).join('; ')}`
         + (allows.length > 0 ? ` (although ${allows.map(a => describeRef(a.ref)).join('; ')} allows it)` : ''),
     };
@@ -432,7 +466,11 @@ function decideOne(input: PrincipalPolicies, asked: string, action: string, requ
       : statements.filter(s => grantedResources.some(r => boundaryAllows([{ statements: [s] }], action, r)));
     if (passing.length === 0) {
       return {
-        ...base, allowed: false, kind: 'boundary', allowedBy, conditionalDenies,
+        ...base,
+        allowed: false,
+        kind: 'boundary',
+        allowedBy,
+        conditionalDenies,
         reason: `${action}${on} is allowed by ${allowedBy.map(describeRef).join('; ')}, but the permissions boundary ${b.name} never allows it there`,
       };
     }
@@ -444,7 +482,13 @@ function decideOne(input: PrincipalPolicies, asked: string, action: string, requ
     conditionalDenies.length > 0 ? `unless the conditions of ${conditionalDenies.map(describeRef).join('; ')} hold` : '',
   ].filter(c => c.length > 0);
   return {
-    ...base, allowed: true, kind: 'allowed', allowedBy, boundaryAllowedBy, conditionalDenies, conditional,
+    ...base,
+    allowed: true,
+    kind: 'allowed',
+    allowedBy,
+    boundaryAllowedBy,
+    conditionalDenies,
+    conditional,
     reason: `${action}${on} is allowed by ${allowedBy.map(describeRef).join('; ')}`
       + (input.boundary ? ` and the permissions boundary ${input.boundary.name} lets it through` : '')
       + (caveats.length > 0 ? ` (${caveats.join(', ')})` : ''),

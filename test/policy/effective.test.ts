@@ -22,8 +22,10 @@ describe('Deny subtraction', () => {
 
   test('a Deny that covers a grant removes it, and says which statement', () => {
     expect(set.denied).toEqual([expect.objectContaining({
-      action: 's3:DeleteObject', resource: 'arn:aws:s3:::data/*',
-      grantedBy: expect.objectContaining({ sid: 'ReadWrite' }), deniedBy: expect.objectContaining({ sid: 'NoDelete' }),
+      action: 's3:DeleteObject',
+      resource: 'arn:aws:s3:::data/*',
+      grantedBy: expect.objectContaining({ sid: 'ReadWrite' }),
+      deniedBy: expect.objectContaining({ sid: 'NoDelete' }),
     })]);
     // The bucket ARN written next to the objects' names no object: DeleteObject is allowed nowhere.
     expect(actionOf(set, 's3:DeleteObject')).toBeUndefined();
@@ -185,5 +187,18 @@ describe('placeholders and pseudo parameters', () => {
   test('an action the catalog does not know is kept as written, at level Unknown', () => {
     const typo: PrincipalPolicies = { policies: [policy('P', { Effect: 'Allow', Action: 's3:GetObjekt', Resource: '*' })] };
     expect(effectivePermissions(typo).actions).toEqual([expect.objectContaining({ action: 's3:GetObjekt', accessLevel: 'Unknown' })]);
+  });
+});
+
+describe('"Action": "*"', () => {
+  test('every escalation path is listed (the rules report * once as such; a reader must see what it opens)', () => {
+    const admin: PrincipalPolicies = { policies: [policy('AWS managed policy "AdministratorAccess"', { Effect: 'Allow', Action: '*', Resource: '*' })] };
+    const hows = effectivePermissions(admin).escalations.map(e => e.row.how);
+    expect(hows).toContain('attach any managed policy to a role it can use');
+    expect(hows).toContain('create a Lambda function with a stronger role and invoke it');
+    const denied: PrincipalPolicies = { policies: [...admin.policies, policy('D', { Effect: 'Deny', Action: ['iam:*', 'sts:*'], Resource: '*' })] };
+    const left = effectivePermissions(denied).escalations;
+    expect(left.some(e => e.actions.some(a => a.startsWith('iam:')))).toBe(false);
+    expect(left.map(e => e.row.how)).toContain('run commands on any managed instance');
   });
 });
