@@ -5,6 +5,7 @@ import {
   EXIT_USAGE_OR_INPUT_ERROR,
   runCredentialReportCommand,
 } from './credential-report-command';
+import { runExplainCommand } from './explain-command';
 
 const PROGRAM = 'cdk-iam-guardrails';
 
@@ -13,6 +14,8 @@ export const USAGE = `Usage: ${PROGRAM} <command> [options]
 Commands:
   credential-report <file>  print the findings in an IAM credential report
                             (run '${PROGRAM} credential-report --help')
+  explain <cdk.out | file>  print what each IAM principal may effectively do
+                            (run '${PROGRAM} explain --help')
 
 Options:
   -h, --help  show this help
@@ -39,6 +42,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     switch (command) {
       case 'credential-report':
         return await runCredentialReportCommand(rest, io);
+      case 'explain':
+        return await runExplainCommand(rest, io);
       case '-h':
       case '--help':
       case 'help':
