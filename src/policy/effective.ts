@@ -315,6 +315,10 @@ export function effectivePermissions(input: PrincipalPolicies): EffectivePermiss
     };
   });
   actions.sort(compareActions);
+  dead.sort((a, b) => compareActions(
+    { action: a.action, service: serviceOf(a.action), accessLevel: a.accessLevel },
+    { action: b.action, service: serviceOf(b.action), accessLevel: b.accessLevel },
+  ));
   const grants = (input.escalationGrants ?? input.policies.map(p => p.document)).map(withEscalationActionsSpelledOut);
   const escalations = escalationPaths(grants, boundary ? [boundary.document] : undefined);
   return { actions, dead, denied, escalations };
@@ -341,7 +345,7 @@ function withEscalationActionsSpelledOut(doc: PolicyDocument): PolicyDocument {
   return out;
 }
 
-function compareActions(a: EffectiveAction, b: EffectiveAction): number {
+function compareActions(a: Pick<EffectiveAction, 'action' | 'service' | 'accessLevel'>, b: Pick<EffectiveAction, 'action' | 'service' | 'accessLevel'>): number {
   if (a.service !== b.service) return a.service < b.service ? -1 : 1;
   const levels = ACCESS_LEVEL_ORDER.indexOf(b.accessLevel) - ACCESS_LEVEL_ORDER.indexOf(a.accessLevel);
   if (levels !== 0) return levels;
