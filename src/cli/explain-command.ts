@@ -212,7 +212,7 @@ function toJson(e: Explained): unknown {
     relatedPrincipals: p.relatedPrincipals,
     services: groups(e.actions).map(g => ({
       service: g.service,
-      accessLevel: levelLabel(g.level),
+      accessLevel: g.level,
       actions: g.actions.map(a => a.action),
       unboundedActions: g.actions.filter(a => a.unbounded).map(a => a.action),
     })),

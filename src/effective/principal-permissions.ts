@@ -86,6 +86,7 @@ export class PrincipalPermissions {
   private readonly stackModel: StackModel;
   private readonly resolveResource: ResourceResolver;
   private computed?: EffectivePermissionSet;
+  private actionList?: ActionPermission[];
 
   private constructor(resource: ResolvedResource, resolveResource: ResourceResolver, constructPath?: string) {
     const model = resource.resource;
@@ -121,7 +122,7 @@ export class PrincipalPermissions {
 
   /** Every action it is allowed, by service, access level (most powerful first) and action. */
   public get actions(): ActionPermission[] {
-    return this.analysis().actions.map(a => ({
+    this.actionList ??= this.analysis().actions.map(a => ({
       action: a.action,
       service: a.service,
       accessLevel: LEVEL[a.accessLevel],
@@ -136,6 +137,7 @@ export class PrincipalPermissions {
         limitedBy: r.limitedBy.map(toReference),
       })),
     }));
+    return [...this.actionList];
   }
 
   /** The allowed actions grouped by service and access level. */

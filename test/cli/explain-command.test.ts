@@ -71,8 +71,8 @@ test('filters: --principal by physical name or wildcard, --service, --min-level 
   const json = JSON.parse(admin.stdout);
   expect(json.principals.map((p: { name?: string }) => p.name)).toEqual(['shop-admin']);
   expect(json.principals[0].services).toEqual([
-    { service: 'iam', accessLevel: 'Write', actions: ['iam:PassRole'], unboundedActions: ['iam:PassRole'] },
-    { service: 'lambda', accessLevel: 'Write', actions: ['lambda:CreateFunction', 'lambda:InvokeFunction'], unboundedActions: ['lambda:CreateFunction', 'lambda:InvokeFunction'] },
+    { service: 'iam', accessLevel: 'WRITE', actions: ['iam:PassRole'], unboundedActions: ['iam:PassRole'] },
+    { service: 'lambda', accessLevel: 'WRITE', actions: ['lambda:CreateFunction', 'lambda:InvokeFunction'], unboundedActions: ['lambda:CreateFunction', 'lambda:InvokeFunction'] },
   ]);
   const writes = JSON.parse((await cli(['explain', assembly, '--principal', 'Shop/Worker*', '--service', 's3', '--min-level', 'write', '--format', 'json'])).stdout);
   expect(writes.principals).toHaveLength(1);
