@@ -202,3 +202,17 @@ describe('across stacks, from a template, from a cloud assembly', () => {
     expect(ops.toJson()).toMatchObject({ principal: 'Template/Ops', kind: 'ROLE', name: 'ops' });
   });
 });
+
+describe('BoundedRole.applyBoundaryTo on a stack with CDK\'s OIDC provider', () => {
+  test('the provider\'s custom resource role shows iam:CreateOpenIDConnectProvider dead', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Oidc', { env: ENV });
+    new iam.OpenIdConnectProvider(stack, 'GitHub', { url: 'https://token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] });
+    BoundedRole.applyBoundaryTo(stack, BoundedRole.defaultBoundary(stack));
+    const perms = EffectivePermissions.ofStack(stack);
+    const broken = perms.principals.filter(p => p.deadGrants.some(d => d.action === 'iam:CreateOpenIDConnectProvider'));
+    expect(broken).toHaveLength(1);
+    expect(broken[0].allows('iam:CreateOpenIDConnectProvider', '*').decision).toBe(DecisionKind.EXPLICIT_DENY);
+    expect(broken[0].actions.some(a => a.service === 'iam')).toBe(false);
+  });
+});
