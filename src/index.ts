@@ -18,5 +18,7 @@ export * from './constructs/organization-guardrails';
 export * from './packs';
 
 // Library pieces usable without deploying.
+// What each principal of a synthesized app may effectively do, for reviews and unit tests.
+export * from './effective';
 export * from './conditions/conditions';
 export * from './credentials/credential-report';

@@ -7,6 +7,7 @@ import {
   packageVersion,
   runCredentialReportCommand,
 } from './credential-report-command';
+import { EXPLAIN_USAGE, runExplainCommand } from './explain-command';
 import { escapeControlCharacters } from '../credentials/private/escape';
 
 const PROGRAM = 'cdk-iam-guardrails';
@@ -20,6 +21,8 @@ Commands:
                             CloudFormation templates (JSON or YAML), with
                             table, JSON, SARIF or JUnit output
                             (run '${PROGRAM} scan --help')
+  explain <cdk.out | file>  print what each IAM principal may effectively do
+                            (run '${PROGRAM} explain --help')
   help [command]            show this help, or a command's
 
 Options:
@@ -60,6 +63,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         return await runCredentialReportCommand(rest, io);
       case 'scan':
         return await scanCommand().runScanCommand(rest, io);
+      case 'explain':
+        return await runExplainCommand(rest, io);
       case '-h':
       case '--help':
         io.stdout(USAGE);
@@ -95,6 +100,10 @@ function help(args: string[], io: CommandIo): number {
   }
   if (topic === 'credential-report') {
     io.stdout(CREDENTIAL_REPORT_USAGE);
+    return EXIT_NO_FINDINGS;
+  }
+  if (topic === 'explain') {
+    io.stdout(EXPLAIN_USAGE);
     return EXIT_NO_FINDINGS;
   }
   if (topic === 'scan') {

@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { wholeDays } from './private/durations';
-import { checkAccessAnalyzerProps, UNUSED_ACCESS_SUFFIX } from './private/prop-checks';
 import { protectAsGuardrail } from './private/guardrail-resources';
+import { checkAccessAnalyzerProps, UNUSED_ACCESS_SUFFIX } from './private/prop-checks';
 import { SecurityTrail } from './security-trail';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 

@@ -6,11 +6,11 @@ import { BillingAlarm } from './billing-alarm';
 import { CredentialReportAudit, CredentialReportAuditProps } from './credential-report-audit';
 import { IamComplianceRules, IamComplianceRulesProps } from './iam-compliance-rules';
 import { alertTopic } from './private/alert-topic';
+import { protectAsGuardrail } from './private/guardrail-resources';
 import {
   checkAccessAnalyzerProps, checkAlarmSelection, checkComplianceRulesProps, checkCredentialAuditProps,
   checkPasswordPolicyOptions, checkSecurityTrailProps, PropOwner,
 } from './private/prop-checks';
-import { protectAsGuardrail } from './private/guardrail-resources';
 import { SecurityAlarm, SecurityAlarms } from './security-alarms';
 import { SecurityTrail, SecurityTrailProps } from './security-trail';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from './strict-password-policy';

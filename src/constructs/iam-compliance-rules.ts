@@ -9,8 +9,8 @@ import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS, DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS, PASSWORD_POLICY_DEFAULTS,
 } from './private/password-policy-defaults';
 import { checkComplianceRulesProps } from './private/prop-checks';
-import { GuardrailsValidationError } from '../private/validation';
 import { acknowledgeServiceRoleInlinePolicy } from '../private/acknowledgments';
+import { GuardrailsValidationError } from '../private/validation';
 
 const CONSTRUCT = 'IamComplianceRules';
 

@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { alertTopic } from './private/alert-topic';
 import { CisAlarm, DEFAULT_CIS_NAMESPACE, requireMetricNamespace, resolveCloudTrailLogGroup } from './private/cis-alarm';
 import { CIS_FILTERS } from './private/cis-filters';
-import { checkAlarmSelection } from './private/prop-checks';
 import { protectAsGuardrail } from './private/guardrail-resources';
+import { checkAlarmSelection } from './private/prop-checks';
 import { SecurityTrail } from './security-trail';
 import { enumLabels, GuardrailsValidationError } from '../private/validation';
 

@@ -4,7 +4,8 @@
 #    to synthesize examples/python through the real Python bindings;
 #  - moto's server, a real IAM API on loopback for the credential-report Lambda;
 #  - cfn-lint and checkov, to check the templates our constructs synthesize
-#    (test/integ/third-party-tools.integ.ts).
+#    (test/integ/third-party-tools.integ.ts);
+#  - pytest, for the Python example of the effective-permissions API.
 # The versions of the tools are pinned in test/integ/requirements.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,0 +1,3 @@
+export * from './types';
+export { PrincipalPermissions } from './principal-permissions';
+export * from './effective-permissions';
