@@ -23,6 +23,9 @@ Commands:
                             (run '${PROGRAM} scan --help')
   explain <cdk.out | file>  print what each IAM principal may effectively do
                             (run '${PROGRAM} explain --help')
+  diff <before> <after>     the access each principal gains and loses, new
+                            findings and escalation paths, for pull requests
+                            (run '${PROGRAM} diff --help')
   help [command]            show this help, or a command's
 
 Options:
@@ -37,6 +40,12 @@ Options:
 function scanCommand(): typeof import('./scan-command') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./scan-command');
+}
+
+/** The diff command, loaded on use for the same reason: it runs the rules for new findings. */
+function diffCommand(): typeof import('./diff-command') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./diff-command');
 }
 
 /** The process's own streams and file system. */
@@ -65,6 +74,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         return await scanCommand().runScanCommand(rest, io);
       case 'explain':
         return await runExplainCommand(rest, io);
+      case 'diff':
+        return await diffCommand().runDiffCommand(rest, io);
       case '-h':
       case '--help':
         io.stdout(USAGE);
@@ -104,6 +115,10 @@ function help(args: string[], io: CommandIo): number {
   }
   if (topic === 'explain') {
     io.stdout(EXPLAIN_USAGE);
+    return EXIT_NO_FINDINGS;
+  }
+  if (topic === 'diff') {
+    io.stdout(diffCommand().DIFF_USAGE);
     return EXIT_NO_FINDINGS;
   }
   if (topic === 'scan') {

@@ -149,7 +149,7 @@ function parseOptions(args: string[]): ExplainOptions {
 }
 
 /** The stacks of a cloud assembly directory, or of one JSON template. */
-async function readInput(input: string, io: CommandIo): Promise<StackTemplateInput[]> {
+export async function readInput(input: string, io: CommandIo): Promise<StackTemplateInput[]> {
   let isDirectory: boolean;
   try {
     isDirectory = fs.statSync(input).isDirectory();
