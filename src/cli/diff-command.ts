@@ -112,7 +112,8 @@ export async function runDiffCommand(args: string[], io: CommandIo): Promise<num
   }
   const byLogicalId = before.singleFile && after.singleFile;
   const rules = ALL_RULES.filter(r => families.includes(r.family));
-  const findingsOf = (side: Side) => reportFindings(evaluateRules(new AppModel(side.inputs), rules), { packName: values.pack!, metadata: side.metadata })
+  const findingsOf = (side: Side) => reportFindings(evaluateRules(new AppModel(side.inputs), rules),
+    { packName: values.pack!, metadata: side.metadata })
     .filter(f => !f.acknowledged);
   const findingKey = (f: ReportedFinding) => `${byLogicalId ? '' : f.stack}|${f.logicalId}|${f.id}`;
   const oldFindings = findingsOf(before);
@@ -167,7 +168,8 @@ function rowsOf(entries: readonly AccessEntry[]): Row[] {
   const rows = new Map<string, Row>();
   for (const e of entries) {
     const key = `${e.service}|${e.accessLevel}|${e.resource}`;
-    const row = rows.get(key) ?? { service: e.service, level: LEVEL_LABEL[e.accessLevel] ?? e.accessLevel, resource: e.resource, actions: [], unbounded: e.unbounded };
+    const row = rows.get(key)
+      ?? { service: e.service, level: LEVEL_LABEL[e.accessLevel] ?? e.accessLevel, resource: e.resource, actions: [], unbounded: e.unbounded };
     row.actions.push(e.action);
     rows.set(key, row);
   }
@@ -238,7 +240,9 @@ export function toTable(diff: IamDiff): string {
 }
 
 function toJson(diff: IamDiff): string {
-  const finding = (f: ReportedFinding) => ({ id: f.id, level: f.level, stack: f.stack, logicalId: f.logicalId, constructPath: f.constructPath, message: f.message });
+  const finding = (f: ReportedFinding) => ({
+    id: f.id, level: f.level, stack: f.stack, logicalId: f.logicalId, constructPath: f.constructPath, message: f.message,
+  });
   return `${JSON.stringify({
     summary: headline(diff),
     newFindings: diff.newFindings.map(finding),

@@ -49,7 +49,9 @@ export function diffPrincipals(before: readonly PrincipalPermissions[], after: r
     const removedEscalations = [...oldPaths].filter(p => !newPaths.has(p));
     const status = !old ? 'added' : !now ? 'removed' : 'changed';
     if (status === 'changed' && gained.length === 0 && lost.length === 0 && newEscalations.length === 0 && removedEscalations.length === 0) continue;
-    changes.push({ principal: key, kind: (now ?? old)!.kind, status, gained: sortEntries(gained), lost: sortEntries(lost), newEscalations, removedEscalations });
+    changes.push({
+      principal: key, kind: (now ?? old)!.kind, status, gained: sortEntries(gained), lost: sortEntries(lost), newEscalations, removedEscalations,
+    });
   }
   return changes.sort((a, b) => severity(b) - severity(a) || a.principal.localeCompare(b.principal));
 }
@@ -88,7 +90,9 @@ function escalationsOf(p: PrincipalPermissions): string[] {
   return p.escalationPaths.map(e => e.actions.join(' + '));
 }
 
-const LEVEL_ORDER = [AccessLevel.PERMISSIONS_MANAGEMENT, AccessLevel.WRITE, AccessLevel.TAGGING, AccessLevel.READ, AccessLevel.LIST, AccessLevel.UNKNOWN];
+const LEVEL_ORDER = [
+  AccessLevel.PERMISSIONS_MANAGEMENT, AccessLevel.WRITE, AccessLevel.TAGGING, AccessLevel.READ, AccessLevel.LIST, AccessLevel.UNKNOWN,
+];
 
 function sortEntries(entries: AccessEntry[]): AccessEntry[] {
   return entries.sort((a, b) => LEVEL_ORDER.indexOf(a.accessLevel) - LEVEL_ORDER.indexOf(b.accessLevel)
