@@ -8,13 +8,17 @@ import { escapeControlCharacters, terminalSafeJson } from '../credentials/privat
 /** The findings, one block each: level, id, where, the message, and the reason of an acknowledgment. */
 export function toTable(findings: readonly ReportedFinding[]): string {
   if (findings.length === 0) return 'No findings.\n';
+  // Every field is escaped on its own: the line breaks between them are ours, any inside them are not.
+  const safe = escapeControlCharacters;
   const blocks = findings.map(f => {
-    const where = `${f.stack}/${f.logicalId}${f.constructPath ? ` (${f.constructPath})` : ''}`;
-    const source = f.source ? `\n  at ${f.source.file}:${f.source.line}` : '';
-    const status = f.acknowledged ? `acknowledged ${f.level}` : f.level;
-    const reason = f.acknowledged ? `\n  acknowledged: ${f.acknowledged.reason}` : '';
-    return escapeControlCharacters(`${status.toUpperCase()} ${f.id}\n  ${where}`) + escapeControlCharacters(source)
-      + `\n  ${escapeControlCharacters(f.message)}${escapeControlCharacters(reason)}`;
+    const lines = [
+      `${f.acknowledged ? `ACKNOWLEDGED ${f.level.toUpperCase()}` : f.level.toUpperCase()} ${safe(f.id)}`,
+      `  ${safe(`${f.stack}/${f.logicalId}`)}${f.constructPath ? ` (${safe(f.constructPath)})` : ''}`,
+      ...(f.source ? [`  at ${safe(f.source.file)}:${f.source.line}`] : []),
+      `  ${safe(f.message)}`,
+      ...(f.acknowledged ? [`  acknowledged: ${safe(f.acknowledged.reason)}`] : []),
+    ];
+    return lines.join('\n');
   });
   return `${blocks.join('\n\n')}\n\n${summaryLine(findings)}\n`;
 }

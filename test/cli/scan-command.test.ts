@@ -170,6 +170,17 @@ Resources:
     expect(JSON.parse(run.stdout).findings.map((f: JsonFinding) => f.id)).toContain(ALL_ACTIONS);
   });
 
+  test('the table never sends control characters from a template to the terminal', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scan-esc-')), 'evil.json');
+    fs.writeFileSync(file, JSON.stringify({
+      Resources: { P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: { Effect: 'Allow', Action: 's3:Get\u001b[31mObject', Resource: '*' } } } } },
+    }));
+    const run = await scan(file);
+    expect(run.stdout).toContain('s3:Get\\u001b');
+    expect(run.stdout).not.toContain('\u001b');
+    expect(run.stdout.split('\n')[0]).toMatch(/^ERROR IamBestPractices-LP7/);
+  });
+
   test('bad input is a clear error with exit status 2', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-bad-'));
     const broken = path.join(dir, 'broken.yaml');
