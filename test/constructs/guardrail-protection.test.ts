@@ -67,7 +67,8 @@ const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}
 /** Security resources of the library, one of each kind, with an action that changes it. */
 const GUARDRAILS: Array<[string, string, string, string]> = [
   // [what, resource type, logical id part, changing action]
-  ['the password-policy provider function', 'AWS::Lambda::Function', 'AWS679f53fac002430cb0da5b7982bd2287', 'lambda:UpdateFunctionCode'],
+  ['the password-policy handler function', 'AWS::Lambda::Function', 'StrictPasswordPolicyProviderHandler', 'lambda:UpdateFunctionCode'],
+  ['the password-policy Provider framework function', 'AWS::Lambda::Function', 'StrictPasswordPolicyProviderframeworkonEvent', 'lambda:UpdateFunctionConfiguration'],
   ['the credential audit function', 'AWS::Lambda::Function', 'CredentialAuditFunction', 'lambda:UpdateFunctionCode'],
   ['the audit function (invoking it with a crafted event)', 'AWS::Lambda::Function', 'CredentialAuditFunction', 'lambda:InvokeFunction'],
   ['the trail log group', 'AWS::Logs::LogGroup', 'BaselineTrailLogGroup', 'logs:DeleteLogGroup'],
