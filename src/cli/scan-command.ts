@@ -82,22 +82,23 @@ export async function runScanCommand(args: string[], io: CommandIo): Promise<num
   if (!families) return usageError(io, `--pack must be one of ${Object.keys(PACK_FAMILIES).join(', ')}, not '${values.pack}'`);
   if (positionals.length === 0) return usageError(io, 'give at least one cdk.out directory, template file or directory');
 
-  const inputs: StackTemplateInput[] = [];
-  const metadata = new Map<string, ConstructMetadataEntry[]>();
+  const apps: ScannedApp[] = [];
   for (const target of positionals) {
-    const problem = collect(target, inputs, metadata);
+    const problem = collect(target, apps);
     if (problem) {
       io.stderr(`${PROGRAM}: ${escapeControlCharacters(problem)}\n`);
       return EXIT_USAGE_OR_INPUT_ERROR;
     }
   }
-  if (inputs.length === 0) {
+  if (apps.length === 0) {
     io.stderr(`${PROGRAM}: no CloudFormation template found in ${positionals.map(escapeControlCharacters).join(', ')}\n`);
     return EXIT_USAGE_OR_INPUT_ERROR;
   }
 
   const rules = ALL_RULES.filter(r => families.includes(r.family));
-  const findings = reportFindings(evaluateRules(new AppModel(uniqueNames(inputs)), rules), { packName: values.pack!, metadata });
+  const names = new Set<string>();
+  const findings = apps.flatMap(app => reportFindings(evaluateRules(new AppModel(uniqueNames(app.inputs, names)), rules),
+    { packName: values.pack!, metadata: app.metadata }));
   const text = render(findings, format);
   if (values.output) fs.writeFileSync(values.output, text);
   else io.stdout(text);
@@ -125,10 +126,21 @@ function usageError(io: CommandIo, message: string): number {
 }
 
 /**
+ * What is evaluated together: the stacks of one cloud assembly (one app: names, exports and
+ * nested stacks link across them), or one template file with the nested stacks it names. Template
+ * files are independent of each other, as checkov and cfn_nag read them: a directory of templates
+ * is not assumed to be one app.
+ */
+interface ScannedApp {
+  readonly inputs: StackTemplateInput[];
+  readonly metadata: Map<string, ConstructMetadataEntry[]>;
+}
+
+/**
  * Adds the templates under a path: a cloud assembly's stacks (and its metadata), one template
  * file, or every template of a directory. Returns what is wrong with the path, if anything.
  */
-function collect(target: string, inputs: StackTemplateInput[], metadata: Map<string, ConstructMetadataEntry[]>): string | undefined {
+function collect(target: string, apps: ScannedApp[]): string | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);
@@ -136,24 +148,21 @@ function collect(target: string, inputs: StackTemplateInput[], metadata: Map<str
     return `${target}: no such file or directory`;
   }
   if (stat.isDirectory() && fs.existsSync(path.join(target, 'manifest.json'))) {
-    inputs.push(...loadCloudAssembly(target));
-    for (const [constructPath, entries] of loadAssemblyMetadata(target)) {
-      metadata.set(constructPath, [...metadata.get(constructPath) ?? [], ...entries]);
-    }
+    apps.push({ inputs: loadCloudAssembly(target), metadata: loadAssemblyMetadata(target) });
     return undefined;
   }
   if (stat.isDirectory()) {
     for (const file of templateFilesUnder(target, 0)) {
       const template = readTemplate(file);
       // In a directory, files that are not templates (package.json, tsconfig.json) are passed over.
-      if (typeof template !== 'string' && isTemplate(template)) inputs.push(...templateInputs(file, template));
+      if (typeof template !== 'string' && isTemplate(template)) apps.push({ inputs: templateInputs(file, template), metadata: new Map() });
     }
     return undefined;
   }
   const template = readTemplate(target);
   if (typeof template === 'string') return `${target}: ${template}`;
   if (!isTemplate(template)) return `${target}: not a CloudFormation template (no Resources section)`;
-  inputs.push(...templateInputs(target, template));
+  apps.push({ inputs: templateInputs(target, template), metadata: new Map() });
   return undefined;
 }
 
@@ -198,18 +207,23 @@ function isTemplate(value: unknown): boolean {
   return isRecord(value) && isRecord(value.Resources) && Object.values(value.Resources).some(r => isRecord(r) && typeof r.Type === 'string');
 }
 
-/** Stack names unique across inputs from several paths (two directories may both hold template.yaml). */
-function uniqueNames(inputs: readonly StackTemplateInput[]): StackTemplateInput[] {
-  const seen = new Set<string>();
-  const byPath = new Set<string>();
-  const out: StackTemplateInput[] = [];
+/**
+ * Stack names unique across the report (two directories may both hold template.yaml), each app's
+ * references among its own stacks kept: a nested stack's or StackSet's parent is renamed with it.
+ */
+function uniqueNames(inputs: readonly StackTemplateInput[], seen: Set<string>): StackTemplateInput[] {
+  const renamed = new Map<string, string>();
   for (const input of inputs) {
-    if (input.templatePath && !input.stackSet && byPath.has(input.templatePath)) continue;
-    if (input.templatePath && !input.stackSet) byPath.add(input.templatePath);
     let name = input.name;
     for (let i = 2; seen.has(name); i++) name = `${input.name}~${i}`;
     seen.add(name);
-    out.push(name === input.name ? input : { ...input, name });
+    renamed.set(input.name, name);
   }
-  return out;
+  return inputs.map(input => {
+    const name = renamed.get(input.name)!;
+    const parent = input.parent && { ...input.parent, name: renamed.get(input.parent.name) ?? input.parent.name };
+    const stackSet = input.stackSet && { ...input.stackSet, name: renamed.get(input.stackSet.name) ?? input.stackSet.name };
+    const unchanged = name === input.name && parent?.name === input.parent?.name && stackSet?.name === input.stackSet?.name;
+    return unchanged ? input : { ...input, name, parent, stackSet };
+  });
 }

@@ -161,6 +161,25 @@ Resources:
     expect(run.status).toBe(1);
   });
 
+  test('templates in a directory are independent: a name in one does not reach a role in another', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-apart-'));
+    const trust = { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    fs.writeFileSync(path.join(dir, 'a.json'), JSON.stringify({
+      Resources: { Shared: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'shared', AssumeRolePolicyDocument: trust } } },
+    }));
+    fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify({
+      Resources: {
+        Grant: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { Roles: ['shared'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['iam:PassRole', 'lambda:*'], Resource: '*' }] } },
+        },
+      },
+    }));
+    const findings = JSON.parse((await scan(dir, '--format', 'json')).stdout).findings as Array<JsonFinding & { message: string }>;
+    expect(findings.filter(f => f.logicalId === 'Shared' && f.id.includes('-PE'))).toEqual([]);
+    expect(findings.find(f => f.logicalId === 'Grant' && f.id.includes('-PE2'))?.message).toContain('outside this app');
+  });
+
   test('a single JSON template file', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scan-file-')), 'hand.json');
     fs.writeFileSync(file, JSON.stringify({
