@@ -4,7 +4,6 @@
 //
 // Run: npx jest --coverage=false --testPathIgnorePatterns /node_modules/ \
 //        --testMatch '<rootDir>/test/integ/credential-audit.integ.ts'
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -21,61 +20,28 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { freePort, Moto, MOTO_CREDENTIALS, MOTO_REGION, startMoto, useMotoEnvironment } from './support/moto';
 import { handler, runAudit } from '../../src/constructs/credential-report-audit/audit.lambda';
 
 const ROOT = path.join(__dirname, '..', '..');
-const MOTO_SERVER = path.join(ROOT, '.venv-integ', 'bin', 'moto_server');
-const REGION = 'us-east-1';
+const REGION = MOTO_REGION;
 const DAY = 86_400_000;
 
 jest.setTimeout(120_000);
 
-let moto: ChildProcess | undefined;
-let motoLog = '';
+let moto: Moto;
+let restoreEnvironment: () => void;
 let endpoint: string;
 let receiver: http.Server;
 let receiverUrl: string;
 const notifications: Array<{ Type: string; Subject?: string; Message: string }> = [];
 let topicArn: string;
-const savedEnv = { ...process.env };
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
-
-async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (moto?.exitCode !== null && moto?.exitCode !== undefined) {
-      throw new Error(`moto_server exited with ${moto.exitCode}:\n${motoLog}`);
-    }
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${url} within ${timeoutMs} ms:\n${motoLog}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
+const credentials = MOTO_CREDENTIALS;
 
 beforeAll(async () => {
-  if (!fs.existsSync(MOTO_SERVER)) {
-    throw new Error(`${MOTO_SERVER} not found: run 'bash test/integ/setup-python.sh' first`);
-  }
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  moto.stdout?.on('data', chunk => { motoLog += chunk; });
-  moto.stderr?.on('data', chunk => { motoLog += chunk; });
-  await waitUntilAnswering(`${endpoint}/moto-api/`, 30_000);
+  moto = await startMoto();
+  endpoint = moto.endpoint;
 
   // Where moto delivers the topic's messages (an SNS HTTP subscription).
   receiver = http.createServer((request, response) => {
@@ -90,15 +56,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
 
   // The handler gets only what the Lambda runtime would give it, plus the endpoint override.
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete process.env[name];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    REPORT_POLL_DELAY_MS: '50',
-  });
+  restoreEnvironment = useMotoEnvironment(endpoint, { REPORT_POLL_DELAY_MS: '50' });
 
   const clientConfig = { endpoint, region: REGION, credentials };
   const iam = new IAMClient(clientConfig);
@@ -125,13 +83,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
+  restoreEnvironment?.();
   if (receiver) await new Promise(resolve => receiver.close(resolve));
-  if (moto && moto.exitCode === null) {
-    const exited = new Promise(resolve => moto!.once('exit', resolve));
-    moto.kill('SIGTERM');
-    await exited;
-  }
+  await moto?.stop();
 });
 
 async function enableMfa(iam: IAMClient, userName: string): Promise<void> {
@@ -360,7 +314,7 @@ test('a row that cannot be read is a finding of its own, and the other rows are 
 
 test('a header-only report is not a clean bill of health: the missing root row is published, the other types counted as zeros', async () => {
   // A fresh account: moto's reset wipes the users, and the report has only the header.
-  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  await moto.reset();
   const sns = new SNSClient({ endpoint, region: REGION, credentials });
   process.env.TOPIC_ARN = (await sns.send(new CreateTopicCommand({ Name: 'credential-audit' }))).TopicArn!;
   await sns.send(new SubscribeCommand({ TopicArn: process.env.TOPIC_ARN, Protocol: 'http', Endpoint: receiverUrl }));
@@ -378,7 +332,7 @@ test('a header-only report is not a clean bill of health: the missing root row i
 });
 
 test('a report that never completes fails after the bounded retries', async () => {
-  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  await moto.reset();
   process.env.REPORT_POLL_ATTEMPTS = '1';
   try {
     // moto answers STARTED to the first GenerateCredentialReport of a fresh account.

@@ -7,10 +7,7 @@
 //
 // Run: npx jest --coverage=false --testPathIgnorePatterns /node_modules/ --runInBand \
 //        --testMatch '<rootDir>/test/integ/password-policy-lifecycle.integ.ts'
-import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import * as path from 'path';
 import {
   DeleteAccountPasswordPolicyCommand,
@@ -21,12 +18,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Moto, MOTO_CREDENTIALS, MOTO_REGION, startMoto, useMotoEnvironment } from './support/moto';
 import { StrictPasswordPolicy, StrictPasswordPolicyProps } from '../../src/constructs/strict-password-policy';
 import { PasswordPolicyEvent, PasswordPolicyResponse, handler } from '../../src/constructs/strict-password-policy/password-policy.lambda';
 
 const ROOT = path.join(__dirname, '..', '..');
-const MOTO_SERVER = path.join(ROOT, '.venv-integ', 'bin', 'moto_server');
-const REGION = 'us-east-1';
+const REGION = MOTO_REGION;
 /** What aws-cdk-lib's Provider framework answers for a failed create, and sends back in the rollback's Delete. */
 const CREATE_FAILED = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
 const STACK_A = 'arn:aws:cloudformation:us-east-1:123456789012:stack/AppA/11111111-1111-1111-1111-111111111111';
@@ -34,77 +31,32 @@ const STACK_B = 'arn:aws:cloudformation:us-east-1:123456789012:stack/AppB/222222
 
 jest.setTimeout(120_000);
 
-let moto: ChildProcess | undefined;
-let motoLog = '';
+let moto: Moto;
 let endpoint: string;
 let iam: IAMClient;
-const savedEnv = { ...process.env };
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+let restoreEnvironment: () => void;
+const credentials = MOTO_CREDENTIALS;
 
 /** Case, policy before, policy after: printed at the end as the lifecycle table. */
 const table: Array<[string, string, string]> = [];
 
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
-
-async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (moto?.exitCode !== null && moto?.exitCode !== undefined) {
-      throw new Error(`moto_server exited with ${moto.exitCode}:\n${motoLog}`);
-    }
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`moto_server did not answer on ${url} within ${timeoutMs} ms:\n${motoLog}`);
-    await new Promise(resolve => setTimeout(resolve, 200));
-  }
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(MOTO_SERVER)) {
-    throw new Error(`${MOTO_SERVER} not found: run 'bash test/integ/setup-python.sh' first`);
-  }
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  moto.stdout?.on('data', chunk => { motoLog += chunk; });
-  moto.stderr?.on('data', chunk => { motoLog += chunk; });
-  await waitUntilAnswering(`${endpoint}/moto-api/`, 30_000);
-
+  moto = await startMoto();
+  endpoint = moto.endpoint;
   // The handler gets only what the Lambda runtime would give it, plus the endpoint override.
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete process.env[name];
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  restoreEnvironment = useMotoEnvironment(endpoint);
   iam = new IAMClient({ endpoint, region: REGION, credentials });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 
 beforeEach(async () => {
-  await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  await moto.reset();
 });
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  process.env = savedEnv;
-  if (moto && moto.exitCode === null) {
-    const exited = new Promise(resolve => moto!.once('exit', resolve));
-    moto.kill('SIGTERM');
-    await exited;
-  }
+  restoreEnvironment?.();
+  await moto?.stop();
   if (table.length > 0) {
     const rows = table.map(([c, before, after]) => `| ${c} | ${before} | ${after} |`);
     process.stdout.write(['', '| case | policy before | policy after |', '|---|---|---|', ...rows, ''].join('\n'));
