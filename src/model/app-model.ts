@@ -271,6 +271,7 @@ export class AppModel {
   private readonly evaluatingExports = new Set<string>();
   private readonly byName = new Map<string, ResourceModel[]>();
   private readonly attached = new Map<ResourceModel, Set<ResourceModel>>();
+  private readonly attachedLists = new Map<ResourceModel, readonly ResourceModel[]>();
   private readonly policyTargetList = new Map<ResourceModel, Target[]>();
   private readonly groupsOfUser = new Map<ResourceModel, Target[]>();
   private readonly usersOfGroup = new Map<ResourceModel, ResourceModel[]>();
@@ -356,7 +357,13 @@ export class AppModel {
 
   /** Policy resources attached to a principal (by their Roles/Users/Groups or *Name). */
   public attachedTo(principal: ResourceModel): readonly ResourceModel[] {
-    return [...this.attached.get(principal) ?? []];
+    // Links are complete once the model is built: one list per principal, however often asked.
+    let list = this.attachedLists.get(principal);
+    if (!list) {
+      list = Object.freeze([...this.attached.get(principal) ?? []]);
+      this.attachedLists.set(principal, list);
+    }
+    return list;
   }
 
   /** Where a policy resource is attached, including targets outside the app. */

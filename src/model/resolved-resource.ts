@@ -83,6 +83,14 @@ export class ResolvedResource {
     return memoIn(this.memos, key, compute, this);
   }
 
+  /**
+   * A role's trust policy, normalized: one document per content (every Lambda role trusts
+   * lambda.amazonaws.com), read once per role whichever rule asks first. Undefined for other types.
+   */
+  public trustPolicy(): PolicyDocument | undefined {
+    return this.type === IAM_TYPES.role ? this.memo('trust-policy', readTrustPolicy) : undefined;
+  }
+
   /** The normalized document of a policy resource (Policy, ManagedPolicy, *Policy). */
   public document(): PolicyDocument {
     return this.memo('document', readDocument);
@@ -233,7 +241,7 @@ export class ResolvedResource {
   public isOperatedByAwsService(): boolean {
     if (this.type !== IAM_TYPES.role) return false;
     return this.memo('operated-by-aws-service', () => {
-      const trust = sharedDocument(this.properties.AssumeRolePolicyDocument);
+      const trust = this.trustPolicy()!;
       const allows = trust.statements.filter(s => s.effect === 'Allow');
       if (allows.length === 0) return false;
       return allows.every(s => {
@@ -325,6 +333,10 @@ export function isServiceRolePolicy(policy: AwsManagedPolicy | undefined): boole
 /** The policy document a policy resource holds: an organization policy's Content, any other's PolicyDocument. */
 function documentProperty(r: ResolvedResource): unknown {
   return r.type === ORGANIZATION_POLICY_TYPE ? r.properties.Content : r.properties.PolicyDocument;
+}
+
+function readTrustPolicy(r: ResolvedResource): PolicyDocument {
+  return sharedDocument(r.properties.AssumeRolePolicyDocument);
 }
 
 function readDocument(r: ResolvedResource): PolicyDocument {

@@ -20,10 +20,9 @@
 import { describeLocations, StatementLocation } from './locate';
 import { AppModel, IAM_TYPES, PRINCIPAL_TYPES, ResourceModel } from '../model/app-model';
 import { DEFAULT_ASSIGNMENT } from '../model/intrinsics';
-import { sharedDocument } from '../model/resolved-resource';
 import type { NamedPolicy, ResolvedResource } from '../model/resolved-resource';
 import { boundaryAllows, resourcesOverlap } from '../policy/boundary';
-import { documentSetKey, isResourceTagScoped, PolicyDocument, Statement } from '../policy/document';
+import { documentSetKey, EMPTY_DOCUMENT, isResourceTagScoped, PolicyDocument, Statement } from '../policy/document';
 import { ESCALATION_ACTIONS, ESCALATION_ROWS, EscalationRow, PASS_ROLE, PassTargets, rowAcceptsPassTargets } from '../policy/escalation';
 import { globMatch, hasWildcard } from '../policy/glob';
 import {
@@ -273,7 +272,7 @@ function canAssume(r: ResolvedResource, live: readonly Candidate[], target: Reso
 }
 
 function trustPolicyOf(r: ResolvedResource): PolicyDocument {
-  return r.memo('trust-policy-for-escalation', () => sharedDocument(r.properties.AssumeRolePolicyDocument));
+  return r.trustPolicy() ?? EMPTY_DOCUMENT;
 }
 
 /** The service principals a role's trust policy admits (`*` for everyone), placeholders as wildcards. */

@@ -14,14 +14,7 @@ import { escalationPaths, isAllActions } from '../policy/permissions';
 import { hasPlaceholder } from '../policy/placeholders';
 
 function trustPolicyOf(r: ResolvedResource): PolicyDocument | undefined {
-  if (r.type !== IAM_TYPES.role) return undefined;
-  // Apps repeat the same trust policy (every Lambda role trusts lambda.amazonaws.com): one
-  // normalized document per content.
-  return r.memo('trust-policy', readTrustPolicy);
-}
-
-function readTrustPolicy(r: ResolvedResource): PolicyDocument {
-  return sharedDocument(r.properties.AssumeRolePolicyDocument);
+  return r.trustPolicy();
 }
 
 const ALLOW_STATEMENTS = new WeakMap<PolicyDocument, readonly Statement[]>();
@@ -127,19 +120,23 @@ export function federationWithoutSubject(r: ResolvedResource): NagRuleResult {
   return findingsResult(findings, true);
 }
 
+// A role's trust policy is read through ResolvedResource.trustPolicy(), which every trust rule shares.
 const RESOURCE_POLICY_PROPERTY: { [type: string]: string } = {
-  [IAM_TYPES.role]: 'AssumeRolePolicyDocument',
   'AWS::S3::BucketPolicy': 'PolicyDocument',
   'AWS::SQS::QueuePolicy': 'PolicyDocument',
   'AWS::SNS::TopicPolicy': 'PolicyDocument',
   'AWS::KMS::Key': 'KeyPolicy',
 };
 
+function readResourcePolicy(r: ResolvedResource): PolicyDocument {
+  return sharedDocument(r.properties[RESOURCE_POLICY_PROPERTY[r.type]]);
+}
+
 /** TR4: an Allow statement with NotPrincipal in a trust or resource policy. */
 export function allowWithNotPrincipal(r: ResolvedResource): NagRuleResult {
   const property = RESOURCE_POLICY_PROPERTY[r.type];
-  if (!property) return NagRuleCompliance.NOT_APPLICABLE;
-  const doc = r.memo(`resource-policy:${property}`, () => sharedDocument(r.properties[property]));
+  const doc = r.type === IAM_TYPES.role ? r.trustPolicy()! : property ? r.memo('resource-policy', readResourcePolicy) : undefined;
+  if (!doc) return NagRuleCompliance.NOT_APPLICABLE;
   const findings = allowStatements(doc).flatMap(s => {
     if (!s.notPrincipal) return [];
     const p = s.notPrincipal;
