@@ -6,7 +6,8 @@
 #  - cfn-lint and checkov, to check the templates our constructs synthesize
 #    (test/integ/third-party-tools.integ.ts);
 #  - pytest, for the Python example of the effective-permissions API.
-# The versions of the tools are pinned in test/integ/requirements.txt.
+# The versions of the tools are pinned in test/integ/requirements.txt (checkov, in its own
+# virtualenv .venv-checkov, in test/integ/requirements-checkov.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.venv-integ
@@ -23,4 +24,9 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check "$wheel"
 "$venv/bin/python" -c "import cdk_iam_guardrails, aws_cdk, cdk_nag, moto; print('python integ env ready:', aws_cdk.__name__, 'moto', moto.__version__)"
 "$venv/bin/cfn-lint" --version
-"$venv/bin/checkov" --version
+# checkov in its own environment: it pins an old botocore that would break moto's CloudWatch.
+checkov_venv=.venv-checkov
+[ -x "$checkov_venv/bin/python" ] || python3 -m venv "$checkov_venv"
+"$checkov_venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+"$checkov_venv/bin/pip" install --quiet --disable-pip-version-check -r test/integ/requirements-checkov.txt
+"$checkov_venv/bin/checkov" --version

@@ -2,7 +2,7 @@
 // its defaults and with every optional feature on, and the stack of examples/secure-account:
 // test/integ/fixtures/kitchen-sink/app.ts) is synthesized with every rule pack, and its templates go through
 // cfn-lint and checkov (one run over the directory), versions pinned in test/integ/requirements.txt
-// and installed into .venv-integ by test/integ/setup-python.sh.
+// (checkov in test/integ/requirements-checkov.txt) and installed by test/integ/setup-python.sh.
 //
 // - cdk-nag's AwsSolutions, NIST 800-53 rev 5, HIPAA Security and PCI DSS 3.2.1 packs and our
 //   IamBestPracticesChecks: synthesis succeeds, no finding unacknowledged, not even a warning;
@@ -120,7 +120,7 @@ describe('cfn-lint', () => {
 describe('checkov', () => {
   let report: any;
   beforeAll(() => {
-    const run = spawnSync(path.join(VENV_BIN, 'checkov'),
+    const run = spawnSync(path.join(ROOT, '.venv-checkov', 'bin', 'checkov'),
       ['--directory', templates, '--framework', 'cloudformation', '--output', 'json', '--compact', '--skip-download'], {
         encoding: 'utf-8',
         timeout: TIMEOUT,
