@@ -16,7 +16,9 @@ interface Principal {
   readonly kind: string;
   readonly boundary?: string;
   readonly constructPath?: string;
-  readonly actions: ReadonlyArray<{ readonly action: string; readonly service: string; readonly accessLevel: string }>;
+  readonly actions: ReadonlyArray<{
+    readonly action: string; readonly service: string; readonly accessLevel: string; readonly resources: ReadonlyArray<{ readonly resource: string }>;
+  }>;
   readonly deadGrants: ReadonlyArray<{ readonly action: string; readonly grantedBy: { readonly policy: string } }>;
   readonly escalationPaths: readonly unknown[];
 }
@@ -48,7 +50,13 @@ test('the developer gets the group\'s PowerUserAccess only inside the developer 
   expect(developer.kind).toBe('USER');
   expect(developer.boundary).toMatch(/^policy "/);
   const services = new Set(developer.actions.map(a => a.service));
-  expect([...services].every(s => ['s3', 'dynamodb', 'logs', 'cloudwatch'].includes(s))).toBe(true);
+  expect([...services].every(s => ['s3', 'dynamodb', 'logs', 'cloudwatch', 'iam'].includes(s))).toBe(true);
+  // IAM only for the force-MFA self-service, on the developer's own user and MFA device (the boundary allows no more).
+  const iamResources = developer.actions.filter(a => a.service === 'iam').flatMap(a => a.resources.map(r => r.resource));
+  expect(iamResources.length).toBeGreaterThan(0);
+  expect(iamResources.every(r => /:user\/\$\{aws:username\}$|:mfa\/(\*|\$\{aws:username\})$/.test(r))).toBe(true);
+  expect(developer.actions.some(a => a.action === 'iam:CreateVirtualMFADevice')).toBe(true);
+  expect(developer.actions.some(a => a.action === 'iam:AttachUserPolicy')).toBe(false);
   expect(services.has('s3')).toBe(true);
   expect(developer.actions.some(a => a.action === 'ec2:RunInstances')).toBe(false);
   expect(developer.deadGrants.some(d => d.action === 'ec2:RunInstances' && d.grantedBy.policy.startsWith('group "'))).toBe(true);
