@@ -56,9 +56,36 @@ function normalizeContext(context: PolicyRequest['context']): Context {
 }
 
 function statementApplies(statement: Statement, request: PolicyRequest, context: Context): boolean {
-  if (!statementMatchesAction(statement, request.action)) return false;
-  if (!resourceMatches(statement, request.resource, context)) return false;
-  return statement.conditions.every(test => conditionHolds(test, context));
+  const verdict = statementVerdict(statement, request, context);
+  if (verdict === 'unknown') {
+    const test = statement.conditions.find(t => conditionVerdict(t, context) === 'unknown')!;
+    throw new Error(`evaluateRequest: condition operator ${test.operator} is not supported`);
+  }
+  return verdict === 'yes';
+}
+
+/** Whether a statement applies to a request: `unknown` when a condition's operator cannot be decided here. */
+export type Verdict = 'yes' | 'no' | 'unknown';
+
+/**
+ * Whether one statement applies to a request (action, resource and every condition), without
+ * guessing: a condition whose operator this module does not decide makes the answer `unknown`,
+ * for callers that must treat it as "may apply" (a lockout check) rather than fail.
+ */
+export function statementApplication(statement: Statement, request: PolicyRequest): Verdict {
+  return statementVerdict(statement, request, normalizeContext(request.context));
+}
+
+function statementVerdict(statement: Statement, request: PolicyRequest, context: Context): Verdict {
+  if (!statementMatchesAction(statement, request.action)) return 'no';
+  if (!resourceMatches(statement, request.resource, context)) return 'no';
+  let verdict: Verdict = 'yes';
+  for (const test of statement.conditions) {
+    const holds = conditionVerdict(test, context);
+    if (holds === 'no') return 'no';
+    if (holds === 'unknown') verdict = 'unknown';
+  }
+  return verdict;
 }
 
 function resourceMatches(statement: Statement, resource: string, context: Context): boolean {
@@ -86,7 +113,14 @@ function substituteVariables(pattern: string, context: Context): string | undefi
   return missing ? undefined : out;
 }
 
-function conditionHolds(test: ConditionTest, context: Context): boolean {
+/**
+ * IAM's rules for one condition test: a positive operator on an absent key is false, a negated one
+ * true; `...IfExists` and `ForAllValues:` are true on an absent key, `ForAnyValue:` false;
+ * `ForAnyValue:` needs one request value to satisfy the operator, `ForAllValues:` every one;
+ * `Null: true` holds when the key is absent. An operator outside the String, Arn, Bool and Null
+ * families is `unknown`.
+ */
+function conditionVerdict(test: ConditionTest, context: Context): Verdict {
   let operator = test.operator;
   let qualifier: 'any' | 'all' | undefined;
   if (/^ForAnyValue:/i.test(operator)) {
@@ -102,22 +136,23 @@ function conditionHolds(test: ConditionTest, context: Context): boolean {
   const present = context.get(test.key);
 
   if (base === 'null') {
-    const wantAbsent = test.values.some(v => v.toLowerCase() === 'true');
-    return wantAbsent === (present === undefined);
+    const wanted = test.values.map(v => v.toLowerCase());
+    if (wanted.length !== 1 || (wanted[0] !== 'true' && wanted[0] !== 'false')) return 'unknown';
+    return (wanted[0] === 'true') === (present === undefined) ? 'yes' : 'no';
   }
   const compare = comparator(base);
-  if (!compare) throw new Error(`evaluateRequest: condition operator ${test.operator} is not supported`);
+  if (!compare) return 'unknown';
   const negated = base.includes('not');
   if (present === undefined || present.length === 0) {
-    // IAM: a missing key fails a positive test, passes a negated one, IfExists and ForAllValues.
-    return ifExists || negated || qualifier === 'all';
+    if (ifExists || qualifier === 'all') return 'yes';
+    if (qualifier === 'any') return 'no';
+    return negated ? 'yes' : 'no';
   }
   const values = test.values.map(v => substituteVariables(v, context)).filter((v): v is string => v !== undefined);
-  const matchesSome = (actual: string) => values.some(v => compare(v, actual));
-  if (qualifier === 'all') return present.every(a => (negated ? !matchesSome(a) : matchesSome(a)));
-  // Single-valued keys and ForAnyValue: some value of the request matches (for a negated
-  // operator: none of the test's values matches).
-  return negated ? present.every(a => !matchesSome(a)) : present.some(matchesSome);
+  // A negated operator holds for a request value that matches none of the test's values.
+  const valueHolds = (actual: string) => values.some(v => compare(v, actual)) !== negated;
+  const holds = qualifier === 'all' ? present.every(valueHolds) : present.some(valueHolds);
+  return holds ? 'yes' : 'no';
 }
 
 /** How an operator compares a policy value with a request value (negation handled by the caller). */

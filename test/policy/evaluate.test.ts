@@ -1,5 +1,5 @@
 import { normalizePolicyDocument } from '../../src/policy/document';
-import { evaluateRequest, PolicyRequest, statementsApplying } from '../../src/policy/evaluate';
+import { evaluateRequest, PolicyRequest, statementApplication, statementsApplying } from '../../src/policy/evaluate';
 
 const doc = (...Statement: unknown[]) => normalizePolicyDocument({ Version: '2012-10-17', Statement });
 
@@ -96,5 +96,30 @@ describe('evaluateRequest', () => {
   test('statementsApplying names the statements behind a decision', () => {
     const policy = doc({ Sid: 'A', ...allowS3 }, { Sid: 'D', Effect: 'Deny', Action: 's3:Delete*', Resource: '*' });
     expect(statementsApplying([policy], { action: 's3:DeleteObject', resource: '*' }).map(s => s.sid)).toEqual(['A', 'D']);
+  });
+});
+
+describe('statementApplication (three-valued, for lockout checks)', () => {
+  const deny = (Condition: unknown) => doc({ Effect: 'Deny', Action: 'cloudtrail:StopLogging', Resource: '*', Condition }).statements[0];
+  const request: PolicyRequest = { action: 'cloudtrail:StopLogging', resource: '*', context: { 'aws:TagKeys': ['team', 'owner'] } };
+
+  test('ForAnyValue on an absent key is false, whatever the operator; ForAllValues and IfExists are true', () => {
+    expect(statementApplication(deny({ 'ForAnyValue:StringNotEquals': { 'aws:RequestTag/env': 'prod' } }), request)).toBe('no');
+    expect(statementApplication(deny({ 'ForAllValues:StringEquals': { 'aws:RequestTag/env': 'prod' } }), request)).toBe('yes');
+    expect(statementApplication(deny({ StringNotEqualsIfExists: { 'aws:RequestTag/env': 'prod' } }), request)).toBe('yes');
+  });
+
+  test('ForAnyValue with a negated operator holds when one request value matches none of the test\'s values', () => {
+    expect(statementApplication(deny({ 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': ['team'] } }), request)).toBe('yes');
+    expect(statementApplication(deny({ 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': ['team', 'owner'] } }), request)).toBe('no');
+  });
+
+  test('an operator this module does not decide is unknown, not a guess; evaluateRequest refuses it', () => {
+    const numeric = deny({ NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } });
+    expect(statementApplication(numeric, request)).toBe('unknown');
+    expect(() => evaluateRequest([{ statements: [numeric] }], request)).toThrow('NumericLessThan is not supported');
+    // A condition that is false decides the statement whatever the others are.
+    expect(statementApplication(deny({ NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' }, StringEquals: { 'aws:PrincipalTag/x': 'y' } }), request))
+      .toBe('no');
   });
 });
