@@ -18,6 +18,7 @@ import { CredentialReportAudit, CredentialReportAuditProps } from './credential-
 import { IamComplianceRules, IamComplianceRulesProps } from './iam-compliance-rules';
 import { alertTopic } from './private/alert-topic';
 import { createAccessLogBucket, logAccessTo } from './private/log-buckets';
+import { acknowledgeThirdPartyFinding, guardAwsCustomResourceProvider, guardDeploymentFunctions, protectAsGuardrail } from './private/guardrail-resources';
 import { ROOT_ACCESS_HANDLER } from './private/root-access-handler';
 import { denyingStatements, ScpRequest } from './private/scp-evaluation';
 import {
@@ -688,6 +689,14 @@ export class OrganizationGuardrails extends Construct {
       },
     });
     resource.node.addDependency(role);
+    // Tagged as a guardrail (the default boundary and the SCPs protect it), deployment-time function findings acknowledged.
+    guardDeploymentFunctions(scope);
+    acknowledgeThirdPartyFinding(logGroup, {
+      cdkNagRule: 'CloudWatchLogGroupEncrypted',
+      checkov: ['CKV_AWS_158'],
+      reason: 'CloudWatch Logs encrypts every log group at rest; this one holds the deployment-time handler\'s outcome lines '
+        + '(which organization features were on), no data, so a customer-managed key would add cost and nothing to protect.',
+    });
 
     acknowledgeServiceRoleWithoutBoundary(role, 'it may only read and enable IAM centralized root access and trusted access for IAM, and write its log group.');
     Validations.of(role).acknowledge({
@@ -874,6 +883,16 @@ export class OrganizationGuardrails extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     logAccessTo(bucket, accessLogs, 'AssetBucket/');
+    protectAsGuardrail(bucket);
+    acknowledgeThirdPartyFinding(bucket, {
+      cdkNagRule: 'S3DefaultEncryptionKMS',
+      reason: 'The bucket holds copies of the baseline\'s Lambda code that every member account\'s StackSets execution role reads; '
+        + 'with a KMS key each of them would also need kms:Decrypt on it. SSE-S3, TLS only, and the aws:PrincipalOrgID policy protect it.',
+    });
+    acknowledgeThirdPartyFinding(bucket, {
+      cdkNagRule: 'S3BucketReplicationEnabled',
+      reason: 'The objects are copies of the app\'s own assets, made again by every deployment: nothing in it needs a replica.',
+    });
     bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'OrganizationMayReadBaselineCode',
       principals: [new iam.AnyPrincipal()],
@@ -905,6 +924,8 @@ export class OrganizationGuardrails extends Construct {
       installLatestAwsSdk: false,
     });
     this.acknowledgeCustomResourceProvider();
+    // Its policy and aws-cdk-lib's provider function: tagged as guardrails, third-party findings acknowledged.
+    guardAwsCustomResourceProvider(copy, cr.AwsCustomResource.PROVIDER_FUNCTION_UUID);
     return { key, copy };
   }
 

@@ -90,17 +90,19 @@ describe('rule packs at synth time', () => {
     expect(annotations(kitchenSink.outdir)).toEqual([]);
   });
 
-  test('the kitchen sink has its three stacks and every construct', () => {
+  test('the kitchen sink has its four stacks and every construct', () => {
     const files = fs.readdirSync(templates).sort();
     expect(files).toEqual([
       'kitchen-sink-KitchenSinkAllFeatures.template.json',
       'kitchen-sink-KitchenSinkDefaults.template.json',
+      'kitchen-sink-OrganizationExample.template.json',
       'kitchen-sink-SecureAccountExample.template.json',
     ]);
     const types = new Set(files.flatMap(f => Object.values<any>(JSON.parse(fs.readFileSync(path.join(templates, f), 'utf-8')).Resources).map(r => r.Type)));
     for (const type of [
       'AWS::CloudTrail::Trail', 'AWS::Config::ConfigurationRecorder', 'AWS::Config::ConfigRule', 'AWS::AccessAnalyzer::Analyzer',
       'AWS::CloudWatch::Alarm', 'AWS::Events::Rule', 'AWS::Lambda::Function', 'Custom::StrictPasswordPolicy', 'AWS::IAM::Group',
+      'AWS::Organizations::Policy', 'AWS::CloudFormation::StackSet', 'AWS::Config::OrganizationConfigRule',
     ]) expect(types).toContain(type);
   });
 });

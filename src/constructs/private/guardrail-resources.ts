@@ -79,6 +79,7 @@ const RULE_PACKS: { [rule: string]: readonly string[] } = {
   LambdaInsideVPC: COMPLIANCE_PACKS,
   LambdaConcurrency: ['NIST.800.53.R5', 'HIPAA.Security'],
   LambdaDLQ: ['NIST.800.53.R5', 'HIPAA.Security'],
+  CloudWatchLogGroupEncrypted: COMPLIANCE_PACKS,
 };
 
 /**
