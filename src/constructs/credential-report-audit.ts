@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { AuditFunction } from './credential-report-audit/audit-function';
 import { alertTopic } from './private/alert-topic';
 import { acknowledgeGuardrailFunction, acknowledgeThirdPartyFinding, protectAsGuardrail } from './private/guardrail-resources';
+import { allowCloudWatchLogsToUseKey } from './private/log-group-keys';
 import {
   DEFAULT_MAX_ACCESS_KEY_AGE_DAYS,
   DEFAULT_MAX_UNUSED_CREDENTIAL_AGE_DAYS,
@@ -263,20 +264,11 @@ export class CredentialReportAudit extends Construct {
  * customer-managed key, rotated, that CloudWatch Logs may use for this account's log groups only.
  */
 function logGroupKey(scope: Construct): kms.Key {
-  const stack = Stack.of(scope);
   const key = new kms.Key(scope, 'LogGroupKey', {
     enableKeyRotation: true,
     description: `Encrypts the log group of the IAM credential report audit ${scope.node.path}`,
   });
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchLogsToUseKey',
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-    },
-  }));
+  allowCloudWatchLogsToUseKey(key);
   return key;
 }
 

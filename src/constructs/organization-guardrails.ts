@@ -17,8 +17,8 @@ import { BillingAlarm } from './billing-alarm';
 import { CredentialReportAudit, CredentialReportAuditProps } from './credential-report-audit';
 import { IamComplianceRules, IamComplianceRulesProps } from './iam-compliance-rules';
 import { alertTopic } from './private/alert-topic';
-import { createAccessLogBucket, logAccessTo } from './private/log-buckets';
 import { acknowledgeThirdPartyFinding, guardAwsCustomResourceProvider, guardDeploymentFunctions, protectAsGuardrail } from './private/guardrail-resources';
+import { createAccessLogBucket, logAccessTo } from './private/log-buckets';
 import { ROOT_ACCESS_HANDLER } from './private/root-access-handler';
 import { denyingStatements, ScpRequest } from './private/scp-evaluation';
 import {

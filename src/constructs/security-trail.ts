@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { protectAsGuardrail } from './private/guardrail-resources';
 import { createAccessLogBucket, createAuditLogBucket } from './private/log-buckets';
+import { allowCloudWatchLogsToUseKey } from './private/log-group-keys';
 import { checkSecurityTrailProps } from './private/prop-checks';
 import { acknowledgeServiceRoleWithoutBoundary } from '../private/acknowledgments';
 
@@ -222,15 +223,7 @@ export class SecurityTrail extends Construct {
       actions: ['kms:DescribeKey'],
       resources: ['*'],
     }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsToUseKey',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-      },
-    }));
+    allowCloudWatchLogsToUseKey(key);
     return key;
   }
 }
