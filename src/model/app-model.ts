@@ -208,6 +208,26 @@ export class ResourceModel {
     return props;
   }
 
+  /**
+   * Some properties under an assignment, the others left out: what linking reads (a policy's
+   * Roles, a principal's ManagedPolicyArns) without evaluating whole policy documents of
+   * resources no rule may read again (principals identical to one already evaluated).
+   */
+  public propertiesNamed(names: readonly string[], assignment: Assignment): Properties {
+    const key = assignmentKey(assignment);
+    const whole = key === '' ? this.defaultProperties : this.evaluated?.get(key);
+    if (whole) return whole;
+    // Properties given as one intrinsic (an Fn::If around all of them) are evaluated whole.
+    for (const name in this.raw) if (name === 'Ref' || name.startsWith('Fn::')) return this.propertiesUnder(assignment);
+    const out: { [name: string]: unknown } = {};
+    for (const name of names) {
+      if (!Object.prototype.hasOwnProperty.call(this.raw, name)) continue;
+      const value = this.stack.evaluate(this.raw[name], assignment);
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
   public memo<T>(key: string, compute: (resource: ResourceModel) => T): T {
     this.memos ??= new Map();
@@ -263,6 +283,14 @@ export function memoIn<T, A>(table: Map<string, unknown>, key: string, compute: 
   return value;
 }
 
+const NO_RESOURCES: readonly ResourceModel[] = Object.freeze([]);
+
+/** The properties that link IAM resources to one another (see `AppModel.link`, `managedPolicyValues`, `boundaryValue`). */
+const LINK_PROPERTIES = [
+  'Roles', 'Users', 'Groups', 'RoleName', 'UserName', 'GroupName', 'ManagedPolicyArns', 'PermissionsBoundary', 'ManagedPolicies',
+  'CustomerManagedPolicyReferences',
+];
+
 /** The whole app. */
 export class AppModel {
   public readonly stacks: StackModel[] = [];
@@ -270,9 +298,9 @@ export class AppModel {
   private readonly exportCache = new Map<string, unknown>();
   private readonly evaluatingExports = new Set<string>();
   private readonly byName = new Map<string, ResourceModel[]>();
-  private readonly attached = new Map<ResourceModel, Set<ResourceModel>>();
-  private readonly attachedLists = new Map<ResourceModel, readonly ResourceModel[]>();
+  private readonly attached = new Map<ResourceModel, ResourceModel[]>();
   private readonly policyTargetList = new Map<ResourceModel, Target[]>();
+  private readonly policyTargetKeys = new Map<ResourceModel, Set<string>>();
   private readonly groupsOfUser = new Map<ResourceModel, Target[]>();
   private readonly usersOfGroup = new Map<ResourceModel, ResourceModel[]>();
   private readonly boundaryRefs = new Set<ResourceModel>();
@@ -357,13 +385,7 @@ export class AppModel {
 
   /** Policy resources attached to a principal (by their Roles/Users/Groups or *Name). */
   public attachedTo(principal: ResourceModel): readonly ResourceModel[] {
-    // Links are complete once the model is built: one list per principal, however often asked.
-    let list = this.attachedLists.get(principal);
-    if (!list) {
-      list = Object.freeze([...this.attached.get(principal) ?? []]);
-      this.attachedLists.set(principal, list);
-    }
-    return list;
+    return this.attached.get(principal) ?? NO_RESOURCES;
   }
 
   /** Where a policy resource is attached, including targets outside the app. */
@@ -442,7 +464,7 @@ export class AppModel {
   private indexName(resource: ResourceModel): void {
     const property = NAME_PROPERTY[resource.type];
     if (!property) return;
-    const name = resource.propertiesUnder(DEFAULT_ASSIGNMENT)[property];
+    const name = resource.propertiesNamed([property], DEFAULT_ASSIGNMENT)[property];
     if (typeof name !== 'string' || name.includes('<')) return;
     const key = `${resource.type}|${name.toLowerCase()}`;
     this.byName.set(key, [...this.byName.get(key) ?? [], resource]);
@@ -453,7 +475,7 @@ export class AppModel {
     if (!POLICY_TYPES.has(type) && !PRINCIPAL_TYPES.has(type) && type !== IAM_TYPES.userToGroup) return;
     // Links hold under every branch: a policy attached on one branch is attached.
     for (const { assignment } of variantsOf([...resource.ownDimensions().values()])) {
-      const p = resource.propertiesUnder(assignment);
+      const p = resource.propertiesNamed(LINK_PROPERTIES, assignment);
       const from = resource.stack;
       switch (type) {
         case IAM_TYPES.policy:
@@ -497,13 +519,24 @@ export class AppModel {
   }
 
   private attach(policy: ResourceModel, target: Target): void {
-    const list = this.policyTargetList.get(policy) ?? [];
-    if (!list.some(t => t.text === target.text && t.resource === target.resource)) list.push(target);
-    this.policyTargetList.set(policy, list);
+    // A policy may be attached to thousands of roles: targets are told apart through a set, not by
+    // comparing each with every other.
+    let seen = this.policyTargetKeys.get(policy);
+    if (!seen) {
+      seen = new Set();
+      this.policyTargetKeys.set(policy, seen);
+      this.policyTargetList.set(policy, []);
+    }
+    const key = target.resource ? `${target.resource.stack.name}/${target.resource.logicalId}|${target.text}` : `|${target.text}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      this.policyTargetList.get(policy)!.push(target);
+    }
     if (!target.resource) return;
-    const set = this.attached.get(target.resource) ?? new Set();
-    set.add(policy);
-    this.attached.set(target.resource, set);
+    // A principal holds a few policies: a list, in the order they are attached, without duplicates.
+    const policies = this.attached.get(target.resource);
+    if (!policies) this.attached.set(target.resource, [policy]);
+    else if (!policies.includes(policy)) policies.push(policy);
   }
 
   private addGroup(user: ResourceModel, group: Target): void {

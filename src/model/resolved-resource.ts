@@ -394,7 +394,7 @@ const MAX_RECENT_DOCUMENTS = 4;
  * keyed by its text. Counts keys with `for...in` instead of `Object.keys`: this runs for every
  * role's every document, and the arrays were a tenth of what validation allocated.
  */
-function sameJson(a: unknown, b: unknown, depth: number): boolean {
+export function sameJson(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return typeof a !== 'number' || Number.isFinite(a);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 64) return false;
   if (Array.isArray(a)) {

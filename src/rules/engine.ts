@@ -6,9 +6,9 @@
  */
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { GuardrailsRule, RULE_ID_PREFIX, RuleFamily } from './rule';
-import { AppModel, memoIn, POLICY_TYPES, ResourceModel } from '../model/app-model';
+import { AppModel, memoIn, POLICY_TYPES, PRINCIPAL_TYPES, ResourceModel, Target } from '../model/app-model';
 import { assignmentKey, DEFAULT_ASSIGNMENT } from '../model/intrinsics';
-import { ResolvedResource } from '../model/resolved-resource';
+import { ResolvedResource, sameJson } from '../model/resolved-resource';
 
 /** One finding of one rule on one resource. */
 export interface RuleFinding {
@@ -28,11 +28,142 @@ const NON_COMPLIANT = NagRuleCompliance.NON_COMPLIANT;
 
 const POLICY_FAMILIES = new Set([RuleFamily.LEAST_PRIVILEGE, RuleFamily.PRIVILEGE_ESCALATION]);
 
-/** Runs the rules over every resource of the model. */
-export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[]): RuleFinding[] {
+/** How {@link evaluateRules} runs. */
+export interface EvaluationOptions {
+  /**
+   * Evaluate the rules that do not read a principal's identity once per set of identical
+   * principals, and copy their findings to the others. Off only to prove that sharing changes
+   * nothing.
+   *
+   * @default true
+   */
+  readonly shareIdenticalPrincipals?: boolean;
+
+  /**
+   * Called for each principal whose outcome was copied from an identical one evaluated before it
+   * (tests and benchmarks count them).
+   *
+   * @default - nothing is called
+   */
+  readonly onShared?: (principal: ResourceModel, evaluated: ResourceModel) => void;
+}
+
+/**
+ * Runs the rules over every resource of the model, each finding in rule order per resource.
+ *
+ * Apps hold many principals that differ only by name: ten roles attached to the same managed
+ * policy, users of one group, a Lambda role per function of the same kind. Principals of a stack
+ * with the same definition (properties and metadata) and the same links in the app (attached
+ * policies, groups, members) get the same outcome from every rule that does not read
+ * {@link GuardrailsRule.readsIdentity}: those rules run once per such set.
+ */
+export function evaluateRules(model: AppModel, rules: readonly GuardrailsRule[], options: EvaluationOptions = {}): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const resource of model.resources()) evaluateResourceInto(out, resource, rules);
+  const share = options.shareIdenticalPrincipals ?? true;
+  const mayReadIdentity = rules.filter(r => r.readsIdentity !== undefined);
+  const ruleOrder = new Map(rules.map((rule, i) => [rule, i]));
+  const evaluated = new Map<object, SharedOutcome[]>();
+  for (const resource of model.resources()) {
+    if (!share || !PRINCIPAL_TYPES.has(resource.type)) {
+      evaluateResourceInto(out, resource, rules);
+      continue;
+    }
+    const start = out.length;
+    const links = linksOf(resource);
+    const candidates = evaluated.get(links.anchor) ?? [];
+    let shared = candidates.find(c => sameLinks(c.links, links) && sameDefinition(c.resource, resource));
+    if (shared) {
+      options.onShared?.(resource, shared.resource);
+      for (const finding of shared.findings) out.push({ ...finding, resource });
+    } else {
+      const perPrincipal = mayReadIdentity.filter(rule => readsIdentityOf(rule, resource));
+      evaluateResourceInto(out, resource, perPrincipal.length === 0 ? rules : rules.filter(r => !perPrincipal.includes(r)));
+      shared = { resource, links, findings: out.slice(start), perPrincipal };
+      // The latest few per anchor: identical principals are usually written together, and
+      // comparing each principal with every other of an anchor would be quadratic.
+      candidates.unshift(shared);
+      if (candidates.length > MAX_CANDIDATES) candidates.pop();
+      evaluated.set(links.anchor, candidates);
+    }
+    if (shared.perPrincipal.length === 0) continue;
+    const sharedEnd = out.length;
+    evaluateResourceInto(out, resource, shared.perPrincipal);
+    if (sharedEnd > start && out.length > sharedEnd) sortByRule(out, start, ruleOrder);
+  }
   return out;
+}
+
+const MAX_CANDIDATES = 8;
+
+/** The findings of the first principal of a set of identical ones, and the rules each must run itself. */
+interface SharedOutcome {
+  readonly resource: ResourceModel;
+  readonly links: Links;
+  readonly findings: readonly RuleFinding[];
+  readonly perPrincipal: readonly GuardrailsRule[];
+}
+
+/** Whether a rule's outcome on the principal may depend on its identity, under any variant (true if the question throws). */
+function readsIdentityOf(rule: GuardrailsRule, resource: ResourceModel): boolean {
+  try {
+    return resource.variants().some(v => rule.readsIdentity!(new ResolvedResource(resource, v.assignment, v.label)));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * What two identical principals share besides their definition: the stack (parameters,
+ * conditions, account), the type, and what the app links to them (attached policies, groups,
+ * members). Compared by identity, without building a key per principal.
+ */
+interface Links {
+  /** What principals are first grouped by: the first attached policy, group or member, else the stack. */
+  readonly anchor: object;
+  readonly stack: object;
+  readonly type: string;
+  readonly attached: readonly ResourceModel[];
+  readonly groups: readonly Target[];
+  readonly members: readonly ResourceModel[];
+}
+
+function linksOf(resource: ResourceModel): Links {
+  const app = resource.stack.app;
+  const attached = app.attachedTo(resource);
+  const groups = app.groupsOf(resource);
+  const members = app.membersOf(resource);
+  const anchor = attached[0] ?? groups[0]?.resource ?? members[0] ?? resource.stack;
+  return { anchor, stack: resource.stack, type: resource.type, attached, groups, members };
+}
+
+function sameLinks(a: Links, b: Links): boolean {
+  return a.stack === b.stack && a.type === b.type && sameItems(a.attached, b.attached) && sameItems(a.members, b.members)
+    && a.groups.length === b.groups.length && a.groups.every((g, i) => g.resource === b.groups[i].resource && g.text === b.groups[i].text);
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The same properties, and the same metadata (cfn-init) but the construct path. */
+function sameDefinition(a: ResourceModel, b: ResourceModel): boolean {
+  if (!sameJson(a.raw, b.raw)) return false;
+  let count = 0;
+  for (const key in a.metadata) {
+    if (key === CDK_PATH) continue;
+    if (!Object.prototype.hasOwnProperty.call(b.metadata, key) || !sameJson(a.metadata[key], b.metadata[key])) return false;
+    count++;
+  }
+  for (const key in b.metadata) if (key !== CDK_PATH) count--;
+  return count === 0;
+}
+
+const CDK_PATH = 'aws:cdk:path';
+
+/** Puts the findings from `start` on in rule order, keeping the order of each rule's findings. */
+function sortByRule(out: RuleFinding[], start: number, ruleOrder: ReadonlyMap<GuardrailsRule, number>): void {
+  const sorted = out.slice(start).sort((a, b) => ruleOrder.get(a.rule)! - ruleOrder.get(b.rule)!);
+  for (let i = 0; i < sorted.length; i++) out[start + i] = sorted[i];
 }
 
 /** What a rule threw, in place of its result. */

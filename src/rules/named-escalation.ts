@@ -116,6 +116,14 @@ interface Candidate {
   readonly resource: string;
 }
 
+/**
+ * Whether a principal is granted a named action on a named resource: only then can its escalations
+ * through named resources depend on which principal it is (a policy naming its own role).
+ */
+export function namesResources(r: ResolvedResource): boolean {
+  return PRINCIPAL_TYPES.has(r.type) && !r.isJudgedThroughMembers() && r.policies().some(p => namedGrantsOf(p.document).length > 0);
+}
+
 function analyze(r: ResolvedResource): NamedEscalation[] {
   const policies = r.policies();
   const candidates: Candidate[] = [];

@@ -5,7 +5,7 @@
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { POLICY_TYPES, PRINCIPAL_TYPES, ResolvedResource } from './context';
 import { describeLocations, locateStatements, StatementLocation } from './locate';
-import { namedEscalationsOf } from './named-escalation';
+import { namedEscalationsOf, namesResources } from './named-escalation';
 import { findingsResult, findingSubject, GuardrailsRule, RuleFamily, sanitizeFinding } from './rule';
 import { documentSetKey, PolicyDocument } from '../policy/document';
 import { ESCALATION_ACTION_INDEX, EscalationCategory, EscalationMatch, EscalationRow, ESCALATION_ROWS, PASS_ROLE } from '../policy/escalation';
@@ -174,5 +174,7 @@ export const PRIVILEGE_ESCALATION_RULES: readonly GuardrailsRule[] = [
       + 'iam:PutRolePolicy on its own role, or iam:PassRole on an administrator role with lambda:CreateFunction, is administrator access.',
     check: escalationThroughNamedResource,
     describe: describeNamedEscalation,
+    // A policy naming its own principal is self-escalation; the same policy on a twin names another.
+    readsIdentity: namesResources,
   },
 ];

@@ -51,6 +51,16 @@ export interface GuardrailsRule {
    * policy and statement that grant what they report (see `locate.ts`).
    */
   readonly describe: (finding: string | undefined, resource?: ResolvedResource) => string;
+  /**
+   * Whether the outcome on this principal may depend on which principal it is (its logical id, or
+   * whether a policy it holds names the principal itself), beyond its definition and what the app
+   * links to it. The engine runs every other rule once per set of identical principals (every role
+   * holding the same managed policies and trust) and copies the findings to the rest; it asks this
+   * of the first principal of each set, and runs the rule on each principal when it answers true.
+   *
+   * @default - the outcome depends only on the definition and the links
+   */
+  readonly readsIdentity?: (resource: ResolvedResource) => boolean;
 }
 
 /** Findings as a NagRuleResult: the list, or COMPLIANT / NOT_APPLICABLE when empty. */

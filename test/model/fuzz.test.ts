@@ -14,9 +14,9 @@
  * fired at least 3 times (LP8 the rarest). At the default 300 runs the slowest app was ~170 ms.
  */
 import * as fc from 'fast-check';
-import { AppModel, IAM_TYPES, StackTemplateInput } from '../../src/model/app-model';
+import { AppModel, IAM_TYPES, PRINCIPAL_TYPES, StackTemplateInput } from '../../src/model/app-model';
 import { ALL_RULES } from '../../src/rules';
-import { evaluateRules } from '../../src/rules/engine';
+import { evaluateRules, RuleFinding } from '../../src/rules/engine';
 import { MAX_FINDING_LENGTH, RULE_ID_PREFIX } from '../../src/rules/rule';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? '') || 300;
@@ -325,4 +325,71 @@ test(`generated apps: the model and every rule never throw, ids stay bounded, me
     const rules = [...fired].sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => `${id}:${n}`).join(' ');
     process.stderr.write(`fuzz: ${RUNS} runs, slowest app ${slowest.toFixed(0)} ms CPU; findings per rule: ${rules}\n`);
   }
+}, 600_000);
+
+/**
+ * The app with a twin of every principal: the same definition under another logical id, named
+ * wherever the principal is named in a list (a policy's Roles, a group addition's Users, a
+ * statement's Resource), so that twins share their links too; and a copy named nowhere, whose
+ * definition is the same but whose links are not.
+ */
+function withTwins(inputs: readonly StackTemplateInput[]): { inputs: StackTemplateInput[]; twins: number } {
+  let twins = 0;
+  const out = inputs.map(input => {
+    const template = input.template as { Resources?: unknown } | undefined;
+    if (!isRecord(template) || !isRecord(template.Resources)) return input;
+    const resources = template.Resources;
+    const principals = Object.keys(resources).filter(id => {
+      const r = resources[id];
+      return isRecord(r) && typeof r.Type === 'string' && PRINCIPAL_TYPES.has(r.Type);
+    });
+    if (principals.length === 0) return input;
+    const twinOf = (v: unknown): unknown | undefined => {
+      if (!isRecord(v)) return undefined;
+      const id = principals.find(p => v.Ref === p || (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][0] === p));
+      return id === undefined ? undefined : JSON.parse(JSON.stringify(v).split(`"${id}"`).join(`"${id}Twin"`));
+    };
+    const copy = (v: unknown, depth: number): unknown => {
+      if (depth > 500 || v === null || typeof v !== 'object') return v;
+      if (Array.isArray(v)) {
+        const items = v.map(item => copy(item, depth + 1));
+        for (const item of v) {
+          const twin = twinOf(item);
+          if (twin !== undefined) items.push(twin);
+        }
+        return items;
+      }
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x, depth + 1)]));
+    };
+    const copied = copy(template, 0) as { Resources: { [id: string]: unknown } };
+    for (const id of principals) {
+      copied.Resources[`${id}Twin`] = JSON.parse(JSON.stringify(copied.Resources[id]));
+      // The same definition without the links: named nowhere, so nothing is attached to it.
+      copied.Resources[`${id}Alone`] = JSON.parse(JSON.stringify(copied.Resources[id]));
+      twins++;
+    }
+    return { ...input, template: copied };
+  });
+  return { inputs: out, twins };
+}
+
+function isRecord(v: unknown): v is { [key: string]: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+test(`identical principals: evaluating the rules once per set of twins reports exactly what evaluating each does (${RUNS} runs)`, () => {
+  let shared = 0;
+  let appsWithTwins = 0;
+  const describe = (f: RuleFinding) => `${f.resource.stack.name}/${f.resource.logicalId} ${f.ruleId} ${f.level} ${f.message}`;
+  fc.assert(fc.property(app, generated => {
+    const { inputs, twins } = withTwins(generated);
+    if (twins > 0) appsWithTwins++;
+    const each = evaluateRules(new AppModel(inputs), ALL_RULES, { shareIdenticalPrincipals: false }).map(describe);
+    const once = evaluateRules(new AppModel(inputs), ALL_RULES, { onShared: () => shared++ }).map(describe);
+    expect(once).toEqual(each);
+  }), { numRuns: RUNS });
+  // The generator must reach the shared path, not only apps whose twins differ.
+  expect(appsWithTwins).toBeGreaterThan(RUNS / 2);
+  expect(shared).toBeGreaterThan(RUNS / 4);
+  if (process.env.FUZZ_REPORT) process.stderr.write(`twins: ${appsWithTwins} apps with twins, ${shared} principals shared an outcome\n`);
 }, 600_000);

@@ -279,3 +279,63 @@ describe('ids and messages stay bounded', () => {
     }
   });
 });
+
+describe('principals with the same definition', () => {
+  const WIDE = { Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: '*' };
+  const role = (extra: { [key: string]: unknown } = {}) => ({ Type: IAM_TYPES.role, Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST, ...extra } });
+  const policy = (roles: string[], statements: unknown[]) => ({
+    Type: IAM_TYPES.managedPolicy,
+    Properties: { Roles: roles.map(r => ({ Ref: r })), PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+  });
+
+  test('share the findings of every rule that does not read identity, each reported on its own principal', () => {
+    const shared: string[] = [];
+    const list = evaluateRules(new AppModel([template({
+      A: role(),
+      B: role(),
+      C: role(),
+      Wide: policy(['A', 'B', 'C'], [WIDE]),
+    })]), ALL_RULES, { onShared: (p, first) => shared.push(`${p.logicalId}<-${first.logicalId}`) });
+    expect(shared).toEqual(['B<-A', 'C<-A']);
+    const id6 = ['A', 'B', 'C'].map(id => find(list, id, `${RULE_ID_PREFIX}-ID6`));
+    expect(new Set(id6.map(f => f.message)).size).toBe(1);
+    expect(id6.map(f => f.resource.logicalId)).toEqual(['A', 'B', 'C']);
+  });
+
+  test('a principal with one more policy, a boundary or metadata of its own is evaluated on its own', () => {
+    const shared: string[] = [];
+    const list = evaluateRules(new AppModel([template({
+      A: { ...role(), Metadata: { 'aws:cdk:path': 'Test/A/Resource' } },
+      B: role(),
+      C: role({ PermissionsBoundary: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
+      D: { ...role(), Metadata: { 'AWS::CloudFormation::Init': { config: { files: { '/x': { content: 'AKIAIOSFODNN7EXAMPLE' } } } } } },
+      E: { ...role(), Metadata: { 'aws:cdk:path': 'Other/Path' } },
+      Wide: policy(['A', 'B', 'C', 'D', 'E'], [WIDE]),
+      Admin: policy(['B'], [{ Effect: 'Allow', Action: '*', Resource: '*' }]),
+    })]), ALL_RULES, { onShared: (p, first) => shared.push(`${p.logicalId}<-${first.logicalId}`) });
+    // Only the construct path tells E from A.
+    expect(shared).toEqual(['E<-A']);
+    expect(find(list, 'B', `${RULE_ID_PREFIX}-ID6`).message).not.toEqual(find(list, 'A', `${RULE_ID_PREFIX}-ID6`).message);
+    expect(on(list, 'C').map(f => f.ruleId)).not.toContain(`${RULE_ID_PREFIX}-ID6`);
+    expect(on(list, 'D').some(f => f.rule.family === 'CREDENTIALS_IN_CODE')).toBe(true);
+    expect(on(list, 'A').some(f => f.rule.family === 'CREDENTIALS_IN_CODE')).toBe(false);
+  });
+
+  test('escalation through a named resource is judged on each principal: a policy naming both roles is self-escalation for each', () => {
+    const list = evaluateRules(new AppModel([template({
+      A: role(),
+      B: role(),
+      Self: policy(['A', 'B'], [{ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: [{ 'Fn::GetAtt': ['A', 'Arn'] }, { 'Fn::GetAtt': ['B', 'Arn'] }] }]),
+    })]), ALL_RULES);
+    expect(on(list, 'A').map(f => f.ruleId)).toContain(`${RULE_ID_PREFIX}-PE4[Escalation::iam:PutRolePolicy@A]`);
+    expect(on(list, 'B').map(f => f.ruleId)).toContain(`${RULE_ID_PREFIX}-PE4[Escalation::iam:PutRolePolicy@B]`);
+    expect(on(list, 'B').map(f => f.ruleId)).not.toContain(`${RULE_ID_PREFIX}-PE4[Escalation::iam:PutRolePolicy@A]`);
+    // Sharing keeps each principal's findings in rule order.
+    const plain = evaluateRules(new AppModel([template({
+      A: role(),
+      B: role(),
+      Self: policy(['A', 'B'], [{ Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: [{ 'Fn::GetAtt': ['A', 'Arn'] }, { 'Fn::GetAtt': ['B', 'Arn'] }] }]),
+    })]), ALL_RULES, { shareIdenticalPrincipals: false });
+    expect(list.map(f => `${f.resource.logicalId} ${f.ruleId} ${f.message}`)).toEqual(plain.map(f => `${f.resource.logicalId} ${f.ruleId} ${f.message}`));
+  });
+});
