@@ -282,7 +282,10 @@ describe('ids and messages stay bounded', () => {
 
 describe('principals with the same definition', () => {
   const WIDE = { Effect: 'Allow', Action: 'iam:PutRolePolicy', Resource: '*' };
-  const role = (extra: { [key: string]: unknown } = {}) => ({ Type: IAM_TYPES.role, Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST, ...extra } });
+  const role = (extra: { [key: string]: unknown } = {}) => ({
+    Type: IAM_TYPES.role,
+    Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST, ...extra },
+  });
   const policy = (roles: string[], statements: unknown[]) => ({
     Type: IAM_TYPES.managedPolicy,
     Properties: { Roles: roles.map(r => ({ Ref: r })), PolicyDocument: { Version: '2012-10-17', Statement: statements } },
