@@ -176,7 +176,7 @@ export class ResourceModel {
   private defaultMemos?: Map<string, unknown>;
   private memosByAssignment?: Map<string, Map<string, unknown>>;
   private variantList?: readonly Variant[];
-  private ownDimensionList?: Map<string, Dimension>;
+  private ownDimensionList?: ReadonlyMap<string, Dimension>;
 
   constructor(public readonly stack: StackModel, public readonly logicalId: string, definition: { [key: string]: unknown }) {
     this.type = definition.Type as string;
@@ -228,6 +228,13 @@ export class ResourceModel {
     return out;
   }
 
+  /** One property under the default assignment (see {@link propertiesNamed}). */
+  public propertyByDefault(name: string): unknown {
+    if (this.defaultProperties) return this.defaultProperties[name];
+    for (const key in this.raw) if (key === 'Ref' || key.startsWith('Fn::')) return this.propertiesUnder(DEFAULT_ASSIGNMENT)[name];
+    return Object.prototype.hasOwnProperty.call(this.raw, name) ? this.stack.evaluate(this.raw[name], DEFAULT_ASSIGNMENT) : undefined;
+  }
+
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */
   public memo<T>(key: string, compute: (resource: ResourceModel) => T): T {
     this.memos ??= new Map();
@@ -250,10 +257,10 @@ export class ResourceModel {
   }
 
   /** The conditions and enumerable parameters the resource's own properties depend on. */
-  public ownDimensions(): Map<string, Dimension> {
+  public ownDimensions(): ReadonlyMap<string, Dimension> {
     // Fn::If needs a declared condition, and only a parameter with several allowed values is
     // enumerated: a template with neither (most CDK templates) varies by nothing.
-    this.ownDimensionList ??= this.stack.mayVary ? dimensionsOf(this.raw, this.stack) : new Map();
+    this.ownDimensionList ??= this.stack.mayVary ? dimensionsOf(this.raw, this.stack) : NO_DIMENSIONS;
     return this.ownDimensionList;
   }
 
@@ -285,6 +292,13 @@ export function memoIn<T, A>(table: Map<string, unknown>, key: string, compute: 
 
 const NO_RESOURCES: readonly ResourceModel[] = Object.freeze([]);
 
+const NO_DIMENSION_VARIANTS = variantsOf([]);
+// Shared by every resource of a template that varies by nothing; read, never written.
+const NO_DIMENSIONS: ReadonlyMap<string, Dimension> = new Map();
+
+/** A policy's properties that attach it to principals, and the principals' types. */
+const ATTACHMENT_PROPERTIES: ReadonlyArray<readonly [string, string]> = [['Roles', IAM_TYPES.role], ['Users', IAM_TYPES.user], ['Groups', IAM_TYPES.group]];
+
 /** The properties that link IAM resources to one another (see `AppModel.link`, `managedPolicyValues`, `boundaryValue`). */
 const LINK_PROPERTIES = [
   'Roles', 'Users', 'Groups', 'RoleName', 'UserName', 'GroupName', 'ManagedPolicyArns', 'PermissionsBoundary', 'ManagedPolicies',
@@ -300,7 +314,7 @@ export class AppModel {
   private readonly byName = new Map<string, ResourceModel[]>();
   private readonly attached = new Map<ResourceModel, ResourceModel[]>();
   private readonly policyTargetList = new Map<ResourceModel, Target[]>();
-  private readonly policyTargetKeys = new Map<ResourceModel, Set<string>>();
+  private readonly policyTargetTexts = new Map<ResourceModel, Map<ResourceModel | undefined, string | Set<string>>>();
   private readonly groupsOfUser = new Map<ResourceModel, Target[]>();
   private readonly usersOfGroup = new Map<ResourceModel, ResourceModel[]>();
   private readonly boundaryRefs = new Set<ResourceModel>();
@@ -464,7 +478,7 @@ export class AppModel {
   private indexName(resource: ResourceModel): void {
     const property = NAME_PROPERTY[resource.type];
     if (!property) return;
-    const name = resource.propertiesNamed([property], DEFAULT_ASSIGNMENT)[property];
+    const name = resource.propertyByDefault(property);
     if (typeof name !== 'string' || name.includes('<')) return;
     const key = `${resource.type}|${name.toLowerCase()}`;
     this.byName.set(key, [...this.byName.get(key) ?? [], resource]);
@@ -474,13 +488,14 @@ export class AppModel {
     const type = resource.type;
     if (!POLICY_TYPES.has(type) && !PRINCIPAL_TYPES.has(type) && type !== IAM_TYPES.userToGroup) return;
     // Links hold under every branch: a policy attached on one branch is attached.
-    for (const { assignment } of variantsOf([...resource.ownDimensions().values()])) {
+    const dimensions = resource.ownDimensions();
+    for (const { assignment } of dimensions.size === 0 ? NO_DIMENSION_VARIANTS : variantsOf([...dimensions.values()])) {
       const p = resource.propertiesNamed(LINK_PROPERTIES, assignment);
       const from = resource.stack;
       switch (type) {
         case IAM_TYPES.policy:
         case IAM_TYPES.managedPolicy:
-          for (const [key, principalType] of [['Roles', IAM_TYPES.role], ['Users', IAM_TYPES.user], ['Groups', IAM_TYPES.group]] as const) {
+          for (const [key, principalType] of ATTACHMENT_PROPERTIES) {
             for (const v of asList(p[key])) this.attach(resource, this.target(from, v, principalType));
           }
           break;
@@ -519,17 +534,19 @@ export class AppModel {
   }
 
   private attach(policy: ResourceModel, target: Target): void {
-    // A policy may be attached to thousands of roles: targets are told apart through a set, not by
-    // comparing each with every other.
-    let seen = this.policyTargetKeys.get(policy);
+    // A policy may be attached to thousands of roles: targets are told apart by the texts naming
+    // each (usually one), not by comparing each with every other.
+    let seen = this.policyTargetTexts.get(policy);
     if (!seen) {
-      seen = new Set();
-      this.policyTargetKeys.set(policy, seen);
+      seen = new Map();
+      this.policyTargetTexts.set(policy, seen);
       this.policyTargetList.set(policy, []);
     }
-    const key = target.resource ? `${target.resource.stack.name}/${target.resource.logicalId}|${target.text}` : `|${target.text}`;
-    if (!seen.has(key)) {
-      seen.add(key);
+    const texts = seen.get(target.resource);
+    if (texts === undefined || (typeof texts === 'string' ? texts !== target.text : !texts.has(target.text))) {
+      if (texts === undefined) seen.set(target.resource, target.text);
+      else if (typeof texts === 'string') seen.set(target.resource, new Set([texts, target.text]));
+      else texts.add(target.text);
       this.policyTargetList.get(policy)!.push(target);
     }
     if (!target.resource) return;

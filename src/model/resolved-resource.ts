@@ -211,8 +211,8 @@ export class ResolvedResource {
    */
   public ownPolicies(): NamedPolicy[] {
     if (PRINCIPAL_TYPES.has(this.type)) return this.policies();
-    if (documentProperty(this) === undefined) return [];
-    return [{ name: policyName(this), document: this.document(), resource: this.resource }];
+    // Every message on a policy asks: its name is written once.
+    return this.memo('own-policies', ownPolicyOf);
   }
 
   /**
@@ -333,6 +333,10 @@ export function isServiceRolePolicy(policy: AwsManagedPolicy | undefined): boole
 /** The policy document a policy resource holds: an organization policy's Content, any other's PolicyDocument. */
 function documentProperty(r: ResolvedResource): unknown {
   return r.type === ORGANIZATION_POLICY_TYPE ? r.properties.Content : r.properties.PolicyDocument;
+}
+
+function ownPolicyOf(r: ResolvedResource): NamedPolicy[] {
+  return documentProperty(r) === undefined ? [] : [{ name: policyName(r), document: r.document(), resource: r.resource }];
 }
 
 function readTrustPolicy(r: ResolvedResource): PolicyDocument {

@@ -13,7 +13,12 @@ export interface StatementLocation {
 
 /** `statement "AllowS3"`, or `statement #2` (1-based) when it has no Sid. */
 export function statementLabel(statement: Statement): string {
-  return statement.sid ? `statement "${statement.sid}"` : `statement #${statement.index + 1}`;
+  return `statement ${shortLabel(statement)}`;
+}
+
+/** `"AllowS3"`, or `#2`. */
+function shortLabel(statement: Statement): string {
+  return statement.sid ? `"${statement.sid}"` : `#${statement.index + 1}`;
 }
 
 /** The statements of a resource's own policies (a principal's, or a policy resource's document) that match. */
@@ -39,7 +44,7 @@ export function describeLocations(locations: readonly StatementLocation[], limit
     byPolicy.set(l.policy.name, list);
   }
   const parts = [...byPolicy].map(([name, statements]) => {
-    const labels = statements.map(s => statementLabel(s).replace(/^statement /, ''));
+    const labels = statements.map(shortLabel);
     const noun = statements.length > 1 ? 'statements' : 'statement';
     return `${name} ${noun} ${labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}` : labels[0]}`;
   });

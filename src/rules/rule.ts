@@ -74,6 +74,26 @@ export function findingsResult(findings: readonly string[], applicable: boolean)
  * spaces into dashes when it records acknowledgments, so both are normalized here.
  */
 export function sanitizeFinding(finding: string): string {
+  // Every rule's findings and every message's lookup of them pass here: most need no change, and
+  // the same findings (`Action::iam:PassRole`) come back thousands of times in a large app.
+  if (finding.length <= MAX_FINDING_LENGTH && !NEEDS_SANITIZING.test(finding)) return finding;
+  // A 100,000-character action is sanitized each time rather than kept as a key.
+  if (finding.length > MAX_SANITIZED_KEY_LENGTH) return sanitizeUncached(finding);
+  let known = SANITIZED.get(finding);
+  if (known === undefined) {
+    if (SANITIZED.size >= MAX_SANITIZED) SANITIZED.clear();
+    known = sanitizeUncached(finding);
+    SANITIZED.set(finding, known);
+  }
+  return known;
+}
+
+const NEEDS_SANITIZING = /[\s[\](){}]/;
+const SANITIZED = new Map<string, string>();
+const MAX_SANITIZED = 10_000;
+const MAX_SANITIZED_KEY_LENGTH = 1_000;
+
+function sanitizeUncached(finding: string): string {
   let out = finding.replace(/\s+/g, '-');
   if (out.length > MAX_FINDING_LENGTH) {
     // Ids are echoed in every message and acknowledgment: a 100,000-character action must not
