@@ -78,6 +78,7 @@ const ARN_RESOURCE_TYPE: { readonly [prefix: string]: string } = {
 
 /** A reference placeholder: `<Id>`, `<Id.Attr>`, `<Id@Stack>`, `<Id.Attr@Stack>`. */
 const REFERENCE = /^<([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?(?:@([^<>@]+))?>$/;
+const PLAIN_REFERENCE = /^<[A-Za-z0-9]+>$/;
 
 export function asList(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
@@ -362,7 +363,13 @@ export class AppModel {
 
   /** Resolves a reference placeholder written in `from` to a resource of the app. */
   public referenced(from: StackModel, value: unknown): { resource: ResourceModel; attribute?: string } | undefined {
-    if (typeof value !== 'string') return undefined;
+    // Most values are not placeholders, and most placeholders are a plain `<LogicalId>` of the same
+    // stack: both are answered without the regular expression.
+    if (typeof value !== 'string' || value.charCodeAt(0) !== 60 /* < */) return undefined;
+    if (PLAIN_REFERENCE.test(value)) {
+      const resource = from.resources.get(value.slice(1, -1));
+      return resource ? { resource } : undefined;
+    }
     const match = REFERENCE.exec(value);
     if (!match) return undefined;
     const stack = match[3] ? this.stacksByName.get(match[3]) : from;
