@@ -25,7 +25,7 @@ export interface ConditionTest {
 
 export type Effect = 'Allow' | 'Deny';
 
-/** A statement with every list normalized. Values keep their spelling; compare actions case-insensitively. */
+/** A statement with every list normalized. Values keep their spelling (runs of `*` become one); compare actions case-insensitively. */
 export interface Statement {
   /** Position in the document, for stable finding names. */
   readonly index: number;
@@ -102,14 +102,25 @@ function normalizeStatement(s: { [key: string]: unknown }, index: number): State
     index,
     sid: typeof sid === 'string' ? sid : undefined,
     effect,
-    actions: action === undefined ? undefined : stringList(action),
-    notActions: notAction === undefined ? undefined : stringList(notAction),
-    resources: resource === undefined ? undefined : stringList(resource),
-    notResources: notResource === undefined ? undefined : stringList(notResource),
+    actions: action === undefined ? undefined : patternList(action),
+    notActions: notAction === undefined ? undefined : patternList(notAction),
+    resources: resource === undefined ? undefined : patternList(resource),
+    notResources: notResource === undefined ? undefined : patternList(notResource),
     principal: principal === undefined ? undefined : principalSet(principal),
     notPrincipal: notPrincipal === undefined ? undefined : principalSet(notPrincipal),
     conditions: conditionTests(field(s, 'Condition')),
   };
+}
+
+/**
+ * Action or resource patterns: {@link stringList}, with each run of `*` written as one `*`, which
+ * IAM reads the same. A Resource of 100,000 stars is then `*` to every analysis, instead of a
+ * pattern each comparison walks in full.
+ */
+function patternList(value: unknown): string[] {
+  const list = stringList(value);
+  for (let i = 0; i < list.length; i++) if (list[i].includes('**')) list[i] = list[i].replace(/\*{2,}/g, '*');
+  return list;
 }
 
 /** A string or list of strings; other scalars are stringified, objects become a placeholder. */

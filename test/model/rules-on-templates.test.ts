@@ -249,6 +249,20 @@ describe('ids and messages stay bounded', () => {
     expect(new Set(lp7.map(f => f.ruleId)).size).toBe(2);
   });
 
+  test('a Resource of 100,000 stars is read as "*" by every rule, without walking it per comparison (found by the fuzz test)', () => {
+    const started = process.cpuUsage();
+    const list = findings(template({
+      Policy: {
+        Type: IAM_TYPES.userPolicy,
+        Properties: { UserName: 'outside', PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 's3:*', Resource: '*'.repeat(100_000) }] } },
+      },
+    }));
+    const { user, system } = process.cpuUsage(started);
+    expect((user + system) / 1000).toBeLessThan(1000);
+    expect(on(list, 'Policy').map(f => f.ruleId)).toEqual(expect.arrayContaining([`${RULE_ID_PREFIX}-LP4[NotAction::s3:*]`]));
+    expect(on(list, 'Policy').some(f => f.rule.id === 'PE1')).toBe(true);
+  });
+
   test('a rule that throws gives a finding carrying the first line of the error, and the others still run', () => {
     const rule = ALL_RULES.find(r => r.id === 'LP6')!;
     const original = rule.check;

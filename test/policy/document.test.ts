@@ -46,6 +46,15 @@ describe('normalizePolicyDocument', () => {
     expect(normalizePolicyDocument({ Statement: [null, 3, 'x'] }).statements).toEqual([]);
   });
 
+  test('runs of * in actions and resources become one *, which IAM reads the same', () => {
+    const doc = normalizePolicyDocument({ Statement: [{ Effect: 'Allow', Action: ['s3:**', 's3:Get**Object'], NotResource: 'arn:aws:s3:::b/***' },
+      { Effect: 'Deny', NotAction: '**', Resource: '*'.repeat(100_000) }] });
+    expect(doc.statements[0].actions).toEqual(['s3:*', 's3:Get*Object']);
+    expect(doc.statements[0].notResources).toEqual(['arn:aws:s3:::b/*']);
+    expect(doc.statements[1].notActions).toEqual(['*']);
+    expect(doc.statements[1].resources).toEqual(['*']);
+  });
+
   test('an unreadable effect counts as Allow, so no grant goes unseen', () => {
     expect(normalizePolicyDocument({ Statement: [{ Effect: '<If:Cond>', Action: '*' }] }).statements[0].effect).toBe('Allow');
   });
