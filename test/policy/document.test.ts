@@ -47,8 +47,12 @@ describe('normalizePolicyDocument', () => {
   });
 
   test('runs of * in actions and resources become one *, which IAM reads the same', () => {
-    const doc = normalizePolicyDocument({ Statement: [{ Effect: 'Allow', Action: ['s3:**', 's3:Get**Object'], NotResource: 'arn:aws:s3:::b/***' },
-      { Effect: 'Deny', NotAction: '**', Resource: '*'.repeat(100_000) }] });
+    const doc = normalizePolicyDocument({
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:**', 's3:Get**Object'], NotResource: 'arn:aws:s3:::b/***' },
+        { Effect: 'Deny', NotAction: '**', Resource: '*'.repeat(100_000) },
+      ],
+    });
     expect(doc.statements[0].actions).toEqual(['s3:*', 's3:Get*Object']);
     expect(doc.statements[0].notResources).toEqual(['arn:aws:s3:::b/*']);
     expect(doc.statements[1].notActions).toEqual(['*']);
