@@ -4,12 +4,13 @@
  * a path (`role/app/*`), a policy variable (`user/${aws:username}`) or a placeholder
  * (`<Bucket.Arn>/*`) bounds the resource; a value unknown before deployment (`<?Parameter:Name>`) does not.
  */
+import { BoundedStringCache } from './bounded-cache';
 import { ActionCatalog, ActionInfo, ResourceTypeArn } from './catalog';
 import { isResourceTagScoped, Statement } from './document';
 import { globCovers, globMatch, globOverlaps, hasWildcard } from './glob';
 
-const unboundedCache = new Map<string, boolean>();
 const MAX_CACHED = 50_000;
+const unboundedCache = new BoundedStringCache<boolean>(MAX_CACHED);
 
 /** Whether the resource string covers every resource of some type. */
 export function isUnboundedResource(resource: string): boolean {
@@ -18,7 +19,6 @@ export function isUnboundedResource(resource: string): boolean {
   let result = unboundedCache.get(resource);
   if (result === undefined) {
     result = computeUnbounded(resource);
-    if (unboundedCache.size >= MAX_CACHED) unboundedCache.clear();
     unboundedCache.set(resource, result);
   }
   return result;
@@ -39,13 +39,51 @@ export function unboundedResourcesOf(resources: readonly string[] | undefined, n
   return resources.filter(isUnboundedResource);
 }
 
+/** The forms of one resource string every judgement reads, made once per string (see {@link formsOf}). */
+interface ResourceForms {
+  /**
+   * Unknown values as `*`, other placeholders and policy variables as words, so that what they
+   * may contain (':' or '/') is not split on: for "is every part a wildcard".
+   */
+  readonly masked: string;
+  /** Placeholders and variables as `*` (runs of `*` as one): for "could it name a resource of this type". */
+  readonly pattern: string;
+  /** Whether {@link masked} matches `*`, the resource IAM authorizes actions without a resource type against. */
+  readonly matchesStar: boolean;
+}
+
+const formsCache = new BoundedStringCache<ResourceForms>(MAX_CACHED);
+
+/** Whether a string starts with `arn:` in any case (without lower-casing all of it). */
+function isArn(value: string): boolean {
+  return value.slice(0, 4).toLowerCase() === 'arn:';
+}
+
+/**
+ * A resource string's forms, computed once: a statement's resources are judged against each
+ * action it grants (hundreds for `s3:*` or a NotAction), and a value thousands of characters
+ * long must not be rewritten for each.
+ */
+function formsOf(resource: string): ResourceForms {
+  let forms = formsCache.get(resource);
+  if (!forms) {
+    // A value unknown before deployment (`<?Parameter:Name>`) may be anything, `*` included: for a
+    // bound, the conservative reading is a wildcard. Other placeholders name one specific thing.
+    const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+    forms = {
+      masked,
+      pattern: resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'),
+      matchesStar: globMatch(masked, '*'),
+    };
+    formsCache.set(resource, forms);
+  }
+  return forms;
+}
+
 function computeUnbounded(resource: string): boolean {
-  // A value unknown before deployment (`<?Parameter:Name>`) may be anything, `*` included: for a
-  // bound, the conservative reading is a wildcard. Other placeholders name one specific thing.
-  // Protect them and policy variables, which may contain ':' or '/', from splitting.
-  const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+  const masked = formsOf(resource).masked;
   if (masked.startsWith('*')) return true;
-  if (!masked.toLowerCase().startsWith('arn:')) return false;
+  if (!isArn(masked)) return false;
   const parts = masked.split(':');
   if (parts.length < 6) return parts.slice(1).some(isPureWildcard);
   const service = parts[2];
@@ -89,7 +127,7 @@ interface ResourceJudgement {
 
 const NOT_APPLICABLE: ResourceJudgement = Object.freeze({ applies: false });
 const BOUNDED: ResourceJudgement = Object.freeze({ applies: true });
-const judgementCache = new Map<string, ResourceJudgement>();
+const judgementCache = new BoundedStringCache<Map<string, ResourceJudgement>>(MAX_CACHED);
 
 const UNKNOWN_VALUE = 'it holds a parameter value unknown before deployment, which may be `*`';
 
@@ -133,12 +171,16 @@ export function resourcesApplyTo(statement: Statement, action: ActionInfo): bool
 
 /** How one resource string stands to one catalog action (memoized: apps repeat both). */
 export function judgeResource(resource: string, action: ActionInfo): ResourceJudgement {
-  const key = `${action.key}\u0000${resource}`;
-  let judged = judgementCache.get(key);
+  // By resource, then action: no key joining the two (a resource may be thousands of characters).
+  let byAction = judgementCache.get(resource);
+  if (!byAction) {
+    byAction = new Map();
+    judgementCache.set(resource, byAction);
+  }
+  let judged = byAction.get(action.key);
   if (!judged) {
     judged = computeJudgement(resource, action);
-    if (judgementCache.size >= MAX_CACHED) judgementCache.clear();
-    judgementCache.set(key, judged);
+    byAction.set(action.key, judged);
   }
   return judged;
 }
@@ -146,14 +188,13 @@ export function judgeResource(resource: string, action: ActionInfo): ResourceJud
 function computeJudgement(resource: string, action: ActionInfo): ResourceJudgement {
   if (resource === '*') return { applies: true, why: '`*` is every resource' };
   // For "could it match": a placeholder or policy variable may stand for anything.
-  const pattern = resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*');
+  const { pattern, matchesStar } = formsOf(resource);
   const arns = ActionCatalog.get().resourceTypeArns(action.service);
   const types = action.resourceTypes.map(t => arns.get(t)).filter((t): t is ResourceTypeArn => t !== undefined);
   if (types.length === 0) {
     // Without a resource type IAM authorizes the request against "*": only a pattern matching it grants.
     // A placeholder names one resource of the app, never `*`; an unknown parameter may be `*`.
-    const literal = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
-    if (!globMatch(literal, '*')) return NOT_APPLICABLE;
+    if (!matchesStar) return NOT_APPLICABLE;
     return { applies: true, why: resource.includes('<?') ? UNKNOWN_VALUE : `\`${resource}\` matches \`*\`, every resource` };
   }
   let applies = false;
@@ -206,10 +247,10 @@ function unboundedWithin(resource: string, type: ResourceTypeArn, action: Action
       + 'a user who can change its own policies is an administrator';
   }
   const unknown = resource.includes('<?');
-  const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
+  const masked = formsOf(resource).masked;
   if (masked.startsWith('*')) return unknown ? UNKNOWN_VALUE : `\`${resource}\` starts with a wildcard: every ${type.type}`;
   // A placeholder ARN (`<Bucket.Arn>/*`) names one resource of the app.
-  if (!masked.toLowerCase().startsWith('arn:')) return undefined;
+  if (!isArn(masked)) return undefined;
   const parts = masked.split(':');
   if (parts.length < 6) {
     return parts.slice(1).some(isPureWildcard) ? (unknown ? UNKNOWN_VALUE : `\`${resource}\` ends in a wildcard: every ${type.type}`) : undefined;
