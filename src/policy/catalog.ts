@@ -6,7 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { globMatch, hasWildcard } from './glob';
+import { BoundedStringCache } from './bounded-cache';
+import { globMatcher, hasWildcard } from './glob';
 
 /** Access levels as the Service Authorization Reference names them. */
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
@@ -81,7 +82,7 @@ export class ActionCatalog {
   private readonly actionsByService = new Map<string, ReadonlyMap<string, ActionInfo>>();
   private readonly keywordsByService = new Map<string, ReadonlyMap<string, boolean>>();
   private readonly arnsByService = new Map<string, ReadonlyMap<string, ResourceTypeArn>>();
-  private readonly expansions = new Map<string, readonly ActionInfo[]>();
+  private readonly expansions = new BoundedStringCache<readonly ActionInfo[]>(50_000);
   private readonly requestResourceCache = new Map<string, RequestResources | undefined>();
   private readonly resourceTypeFiles = new Map<string, { readonly [key: string]: RawResourceType & { key?: string } }>();
 
@@ -205,9 +206,9 @@ export class ActionCatalog {
     if (colon <= 0) return EMPTY;
     const service = pattern.slice(0, colon);
     const actionPart = pattern.slice(colon + 1);
-    const services = hasWildcard(service)
-      ? [...this.services()].filter(s => globMatch(service, s))
-      : [service];
+    // Patterns prepared once: a pattern is matched with every service, or every action of one.
+    const services = hasWildcard(service) ? [...this.services()].filter(globMatcher(service)) : [service];
+    const matchesAction = hasWildcard(actionPart) && actionPart !== '*' ? globMatcher(actionPart) : undefined;
     const out: ActionInfo[] = [];
     for (const s of services) {
       const actions = this.actionsOf(s);
@@ -220,7 +221,7 @@ export class ActionCatalog {
         out.push(...actions.values());
         continue;
       }
-      for (const [name, info] of actions) if (globMatch(actionPart, name)) out.push(info);
+      for (const [name, info] of actions) if (matchesAction!(name)) out.push(info);
     }
     return Object.freeze(out);
   }

@@ -36,6 +36,19 @@ export function globMatch(pattern: string, value: string): boolean {
 }
 
 /**
+ * {@link globMatch} with the pattern prepared once, for one pattern matched against many values
+ * (an action pattern against every escalation action): a pattern thousands of characters long is
+ * lower-cased and searched for its stars once, not once per value.
+ */
+export function globMatcher(pattern: string): (value: string) => boolean {
+  if (pattern === '*') return () => true;
+  const folded = foldCase(pattern);
+  const firstStar = folded.indexOf('*');
+  const lastStar = folded.lastIndexOf('*');
+  return value => matchPrepared(folded, firstStar, lastStar, foldCase(value), false);
+}
+
+/**
  * Whether the IAM wildcard `outer` certainly matches every string the wildcard `inner` matches,
  * ignoring case. Sound (never true when some string of `inner` escapes `outer`), not complete.
  * For an `inner` without wildcards it equals `globMatch(outer, inner)`.
@@ -77,11 +90,14 @@ function foldCase(value: string): string {
  * never include `?`.
  */
 function matchFolded(pattern: string, text: string, starIsWild: boolean): boolean {
+  return matchPrepared(pattern, pattern.indexOf('*'), pattern.lastIndexOf('*'), text, starIsWild);
+}
+
+/** {@link matchFolded}, given where the pattern's first and last `*` are (-1 when it has none). */
+function matchPrepared(pattern: string, firstStar: number, lastStar: number, text: string, starIsWild: boolean): boolean {
   const m = pattern.length;
   const n = text.length;
-  const firstStar = pattern.indexOf('*');
   if (firstStar < 0) return m === n && segmentMatchesAt(pattern, 0, m, text, 0, starIsWild);
-  const lastStar = pattern.lastIndexOf('*');
   const suffixStart = lastStar + 1;
   const suffixLength = m - suffixStart;
   if (firstStar + suffixLength > n) return false;

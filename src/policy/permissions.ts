@@ -6,10 +6,11 @@
  * covers both the action and the resource.
  */
 import { boundaryAllows } from './boundary';
+import { BoundedStringCache } from './bounded-cache';
 import { ActionCatalog } from './catalog';
 import { isNarrowingTest, PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
-import { globCovers, globMatch, hasWildcard } from './glob';
+import { globCovers, globMatch, globMatcher, hasWildcard } from './glob';
 import { resourceCovers, unboundedResourcesForAction, unboundedResourcesOfStatement } from './resources';
 
 /**
@@ -88,15 +89,14 @@ export function deniedEverywhere(denies: readonly Statement[], actionPattern: st
 }
 
 // Which escalation actions each action pattern matches, computed once per distinct pattern.
-const escalationMatchCache = new Map<string, readonly number[]>();
+const escalationMatchCache = new BoundedStringCache<readonly number[]>(50_000);
 
 function escalationActionsMatchedBy(pattern: string): readonly number[] {
-  const key = pattern.toLowerCase();
-  let hits = escalationMatchCache.get(key);
+  let hits = escalationMatchCache.get(pattern);
   if (!hits) {
-    hits = ESCALATION_ACTIONS.flatMap((a, i) => (globMatch(key, a) ? [i] : []));
-    if (escalationMatchCache.size > 50_000) escalationMatchCache.clear();
-    escalationMatchCache.set(key, hits);
+    const matches = globMatcher(pattern);
+    hits = ESCALATION_ACTIONS.flatMap((a, i) => (matches(a) ? [i] : []));
+    escalationMatchCache.set(pattern, hits);
   }
   return hits;
 }

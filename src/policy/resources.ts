@@ -50,6 +50,8 @@ interface ResourceForms {
   readonly pattern: string;
   /** Whether {@link masked} matches `*`, the resource IAM authorizes actions without a resource type against. */
   readonly matchesStar: boolean;
+  /** Whether {@link pattern} can name a resource of a type, by the type's ARN format (filled as types are asked). */
+  readonly nameable: Map<string, boolean>;
 }
 
 const formsCache = new BoundedStringCache<ResourceForms>(MAX_CACHED);
@@ -74,6 +76,7 @@ function formsOf(resource: string): ResourceForms {
       masked,
       pattern: resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'),
       matchesStar: globMatch(masked, '*'),
+      nameable: new Map(),
     };
     formsCache.set(resource, forms);
   }
@@ -188,7 +191,7 @@ export function judgeResource(resource: string, action: ActionInfo): ResourceJud
 function computeJudgement(resource: string, action: ActionInfo): ResourceJudgement {
   if (resource === '*') return { applies: true, why: '`*` is every resource' };
   // For "could it match": a placeholder or policy variable may stand for anything.
-  const { pattern, matchesStar } = formsOf(resource);
+  const { pattern, matchesStar, nameable } = formsOf(resource);
   const arns = ActionCatalog.get().resourceTypeArns(action.service);
   const types = action.resourceTypes.map(t => arns.get(t)).filter((t): t is ResourceTypeArn => t !== undefined);
   if (types.length === 0) {
@@ -199,7 +202,13 @@ function computeJudgement(resource: string, action: ActionInfo): ResourceJudgeme
   }
   let applies = false;
   for (const type of types) {
-    if (!canName(pattern, type)) continue;
+    // The same types come back for every action of a service.
+    let can = nameable.get(type.arn);
+    if (can === undefined) {
+      can = canName(pattern, type);
+      nameable.set(type.arn, can);
+    }
+    if (!can) continue;
     applies = true;
     const why = unboundedWithin(resource, type, action);
     if (why) return { applies, why };

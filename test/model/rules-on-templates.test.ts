@@ -277,6 +277,20 @@ describe('ids and messages stay bounded', () => {
     expect(on(list, 'Policy').filter(f => ['LP2', 'LP13'].includes(f.rule.id))).toEqual([]);
   });
 
+  test('an action pattern of 100,000 characters is prepared once, not once per escalation action it is matched with (found by the fuzz test)', () => {
+    const actions = ['iam:'.repeat(25_000), `${'x'.repeat(100_000)}*`, `*${'y'.repeat(100_000)}`, `iam:Pass${'?'.repeat(100_000)}`];
+    const started = process.cpuUsage();
+    const list = findings(template({
+      Policy: {
+        Type: IAM_TYPES.userPolicy,
+        Properties: { UserName: 'outside', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] } },
+      },
+    }));
+    const { user, system } = process.cpuUsage(started);
+    expect((user + system) / 1000).toBeLessThan(150);
+    expect(on(list, 'Policy').filter(f => f.rule.id === 'LP7')).toHaveLength(4);
+  });
+
   test('a rule that throws gives a finding carrying the first line of the error, and the others still run', () => {
     const rule = ALL_RULES.find(r => r.id === 'LP6')!;
     const original = rule.check;
