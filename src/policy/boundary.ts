@@ -11,6 +11,7 @@
  * intersection. So an escalation is never hidden by a boundary that might let it through, and a
  * grant is only called dead when no request of it can pass.
  */
+import { BoundedStringCache } from './bounded-cache';
 import { ActionCatalog } from './catalog';
 import { PolicyDocument, Statement } from './document';
 import { globCovers, globMatch, hasWildcard } from './glob';
@@ -119,11 +120,41 @@ function coversSamePlaceholder(deny: string, resource: string): boolean {
   return globCovers(denyLiteral, resourceLiteral);
 }
 
+type RequestResources = NonNullable<ReturnType<ActionCatalog['requestResources']>>;
+
+// A grant's pattern is asked about against every action a statement or boundary reaches: what is
+// computed from the pattern alone is kept per pattern (long ones only while they are analysed).
+const MAX_CACHED = 50_000;
+const canNameCache = new BoundedStringCache<Map<RequestResources, boolean>>(MAX_CACHED);
+const patternCache = new BoundedStringCache<string>(MAX_CACHED);
+const overlapsCache = new BoundedStringCache<Map<string, boolean>>(MAX_CACHED);
+
 /** Whether a request for the action can name some resource of the pattern. */
 function requestCanName(request: ReturnType<ActionCatalog['requestResources']>, pattern: string): boolean {
   if (!request) return true;
-  if (request.unscoped && globMatch(pattern, '*')) return true;
-  return request.arns.some(arn => resourcesOverlap(arn, pattern));
+  let byRequest = canNameCache.get(pattern);
+  if (!byRequest) {
+    byRequest = new Map();
+    canNameCache.set(pattern, byRequest);
+  }
+  let can = byRequest.get(request);
+  if (can === undefined) {
+    can = (request.unscoped && matchesStar(pattern)) || request.arns.some(arn => resourcesOverlap(arn, pattern));
+    byRequest.set(request, can);
+  }
+  return can;
+}
+
+const matchesStarCache = new BoundedStringCache<boolean>(MAX_CACHED);
+
+/** Whether a pattern matches `*`, the resource of requests without a resource type. */
+function matchesStar(pattern: string): boolean {
+  let matches = matchesStarCache.get(pattern);
+  if (matches === undefined) {
+    matches = globMatch(pattern, '*');
+    matchesStarCache.set(pattern, matches);
+  }
+  return matches;
 }
 
 /**
@@ -133,7 +164,12 @@ function requestCanName(request: ReturnType<ActionCatalog['requestResources']>, 
 function asPattern(resource: string): string {
   if (resource.startsWith('NotResource:')) return '*';
   if (!resource.includes('<') && !resource.includes('${')) return resource;
-  return resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*');
+  let pattern = patternCache.get(resource);
+  if (pattern === undefined) {
+    pattern = resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*');
+    patternCache.set(resource, pattern);
+  }
+  return pattern;
 }
 
 /**
@@ -143,6 +179,21 @@ function asPattern(resource: string): string {
  */
 export function resourcesOverlap(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
+  // Kept by the second pattern (a grant's), then the first (an ARN format or a boundary's).
+  let byFirst = overlapsCache.get(b);
+  if (!byFirst) {
+    byFirst = new Map();
+    overlapsCache.set(b, byFirst);
+  }
+  let overlaps = byFirst.get(a);
+  if (overlaps === undefined) {
+    overlaps = computeResourcesOverlap(a, b);
+    byFirst.set(a, overlaps);
+  }
+  return overlaps;
+}
+
+function computeResourcesOverlap(a: string, b: string): boolean {
   const fa = arnFields(a);
   const fb = arnFields(b);
   if (!fa || !fb) return patternsOverlap(a, b);
@@ -152,7 +203,7 @@ export function resourcesOverlap(a: string, b: string): boolean {
 
 /** `arn`, partition, service, region, account and the resource part, or undefined when not an ARN of six fields. */
 function arnFields(pattern: string): string[] | undefined {
-  if (!pattern.toLowerCase().startsWith('arn:')) return undefined;
+  if (pattern.slice(0, 4).toLowerCase() !== 'arn:') return undefined;
   const fields: string[] = [];
   let from = 0;
   for (let i = 0; i < 5; i++) {
@@ -178,11 +229,12 @@ const MAX_CACHED_OVERLAPS = 50_000;
  */
 export function patternsOverlap(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
+  // globMatch folds case itself (long values once): no lower-cased copies of both on every call.
+  if (!hasWildcard(a)) return globMatch(b, a);
+  if (!hasWildcard(b)) return globMatch(a, b);
+  if ((a.length + 1) * (b.length + 1) > MAX_OVERLAP_CELLS) return true;
   const p = a.toLowerCase();
   const q = b.toLowerCase();
-  if (!hasWildcard(p)) return globMatch(q, p);
-  if (!hasWildcard(q)) return globMatch(p, q);
-  if ((p.length + 1) * (q.length + 1) > MAX_OVERLAP_CELLS) return true;
   const key = `${p}\u0000${q}`;
   let result = overlapCache.get(key);
   if (result === undefined) {

@@ -27,6 +27,7 @@
  */
 
 const STAR = 42; // '*'
+const MAX_OVERLAP_PAIRS = 1_000_000;
 const QUESTION = 63; // '?'
 
 /** Whether `value` matches the IAM wildcard `pattern`, ignoring case; `value` is taken literally. */
@@ -63,8 +64,25 @@ export function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
 }
 
+// Long values (a Resource of thousands of characters) are matched against many patterns in a row:
+// the latest few are folded once.
+const LONG_VALUE = 1_000;
+const foldedLongValues = new Map<string, string>();
+const MAX_FOLDED_LONG_VALUES = 16;
+
 /** Lower-cases each UTF-16 code unit on its own, so the length never changes. */
 function foldCase(value: string): string {
+  if (value.length <= LONG_VALUE) return foldCaseUncached(value);
+  let folded = foldedLongValues.get(value);
+  if (folded === undefined) {
+    if (foldedLongValues.size >= MAX_FOLDED_LONG_VALUES) foldedLongValues.clear();
+    folded = foldCaseUncached(value);
+    foldedLongValues.set(value, folded);
+  }
+  return folded;
+}
+
+function foldCaseUncached(value: string): string {
   let ascii = true;
   for (let i = 0; i < value.length; i++) {
     if (value.charCodeAt(i) > 127) {
@@ -175,12 +193,15 @@ function searchLiteral(pattern: string, start: number, stop: number, text: strin
 /**
  * Whether some string matches both IAM wildcards `a` and `b`, ignoring case: can a policy's
  * `arn:aws:s3:::*` name a resource of the type `arn:?*:iam::?*:role/?*`? Exact (sound and
- * complete): a breadth-first walk over pairs of positions, one in each pattern, O(|a| * |b|)
- * without recursion or backtracking. A `*` may stay where it is or be skipped; both sides must
+ * complete) up to a million pairs of positions, and a conservative yes beyond: a breadth-first
+ * walk over pairs of positions, one in each pattern, O(|a| * |b|) without recursion or backtracking. A `*` may stay where it is or be skipped; both sides must
  * read the same character, which two literals only do when equal.
  */
 export function globOverlaps(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
+  // The walk's table grows with the product of the lengths: past a million pairs (a Resource of
+  // 100,000 characters against an ARN format) the answer is the conservative one, an overlap.
+  if ((a.length + 1) * (b.length + 1) > MAX_OVERLAP_PAIRS) return true;
   const p = foldCase(a);
   const q = foldCase(b);
   const n = p.length;

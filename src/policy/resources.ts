@@ -52,6 +52,8 @@ interface ResourceForms {
   readonly matchesStar: boolean;
   /** Whether {@link pattern} can name a resource of a type, by the type's ARN format (filled as types are asked). */
   readonly nameable: Map<string, boolean>;
+  /** {@link pattern}'s ARN fields (see `fieldsOf`), split on first use; null when it has fewer than six. */
+  fields?: readonly string[] | null;
 }
 
 const formsCache = new BoundedStringCache<ResourceForms>(MAX_CACHED);
@@ -191,7 +193,8 @@ export function judgeResource(resource: string, action: ActionInfo): ResourceJud
 function computeJudgement(resource: string, action: ActionInfo): ResourceJudgement {
   if (resource === '*') return { applies: true, why: '`*` is every resource' };
   // For "could it match": a placeholder or policy variable may stand for anything.
-  const { pattern, matchesStar, nameable } = formsOf(resource);
+  const forms = formsOf(resource);
+  const { matchesStar, nameable } = forms;
   const arns = ActionCatalog.get().resourceTypeArns(action.service);
   const types = action.resourceTypes.map(t => arns.get(t)).filter((t): t is ResourceTypeArn => t !== undefined);
   if (types.length === 0) {
@@ -205,7 +208,7 @@ function computeJudgement(resource: string, action: ActionInfo): ResourceJudgeme
     // The same types come back for every action of a service.
     let can = nameable.get(type.arn);
     if (can === undefined) {
-      can = canName(pattern, type);
+      can = canName(forms, type);
       nameable.set(type.arn, can);
     }
     if (!can) continue;
@@ -233,17 +236,26 @@ function typeFields(type: ResourceTypeArn): readonly string[] {
 }
 
 /**
- * Whether the wildcard `pattern` (placeholders and variables already wildcards) can name a
+ * Whether the wildcard pattern of a resource (placeholders and variables already wildcards) can name a
  * resource of `type`. Field by field, so that a variable of the format never stands for a colon
  * (`arn:aws:s3:::b/*` names no access-point object: its region and account are empty).
  */
-function canName(pattern: string, type: ResourceTypeArn): boolean {
+function canName(forms: ResourceForms, type: ResourceTypeArn): boolean {
   const fields = typeFields(type);
-  const given = pattern.split(':');
+  const given = fieldsOf(forms);
   // Fewer fields: a wildcard in the last one may stand for the colons of the others.
-  if (given.length < 6) return globOverlaps(pattern, fields.join(':'));
+  if (given === undefined) return globOverlaps(forms.pattern, fields.join(':'));
   for (let i = 0; i < 5; i++) if (!globOverlaps(given[i], fields[i])) return false;
-  return globOverlaps(given.slice(5).join(':'), fields[5]);
+  return globOverlaps(given[5], fields[5]);
+}
+
+/** The pattern's first five fields and the rest (the resource part), or undefined when it has fewer than six; split once. */
+function fieldsOf(forms: ResourceForms): readonly string[] | undefined {
+  if (forms.fields === undefined) {
+    const all = forms.pattern.split(':');
+    forms.fields = all.length < 6 ? null : [...all.slice(0, 5), all.slice(5).join(':')];
+  }
+  return forms.fields ?? undefined;
 }
 
 /**

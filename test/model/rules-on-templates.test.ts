@@ -291,6 +291,24 @@ describe('ids and messages stay bounded', () => {
     expect(on(list, 'Policy').filter(f => f.rule.id === 'LP7')).toHaveLength(4);
   });
 
+  test('a 100,000-character Resource under a permissions boundary is folded and compared once per pattern, not per action (found by the fuzz test)', () => {
+    const started = process.cpuUsage();
+    const list = findings(template({
+      Boundary: { Type: IAM_TYPES.managedPolicy, Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:*', 'iam:*'], Resource: '*' }] } } },
+      Role: {
+        Type: IAM_TYPES.role,
+        Properties: {
+          AssumeRolePolicyDocument: LAMBDA_TRUST,
+          PermissionsBoundary: { Ref: 'Boundary' },
+          Policies: [{ PolicyName: 'Long', PolicyDocument: { Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: `${'*:'.repeat(50_000)}g1` }] } }],
+        },
+      },
+    }));
+    const { user, system } = process.cpuUsage(started);
+    expect((user + system) / 1000).toBeLessThan(1000);
+    expect(on(list, 'Role').some(f => f.rule.id === 'LP4')).toBe(true);
+  });
+
   test('a rule that throws gives a finding carrying the first line of the error, and the others still run', () => {
     const rule = ALL_RULES.find(r => r.id === 'LP6')!;
     const original = rule.check;
