@@ -48,10 +48,25 @@ function escalationResources(statement: Statement, action: string, unbounded: re
 
 /** Whether the statement's Action/NotAction element matches one concrete action. */
 export function statementMatchesAction(statement: Statement, action: string): boolean {
-  if (statement.actions) return statement.actions.some(p => globMatch(p, action));
-  if (statement.notActions) return !statement.notActions.some(p => globMatch(p, action));
-  return false;
+  // A boundary's or a Deny's statements are asked about each action of a grant, often thousands
+  // (`*:*`): answers are kept per statement, with its patterns prepared once.
+  let known = ACTION_MATCHES.get(statement);
+  if (!known) {
+    const patterns = (statement.actions ?? statement.notActions ?? []).map(globMatcher);
+    const negated = !statement.actions && statement.notActions !== undefined;
+    const listed = statement.actions !== undefined || statement.notActions !== undefined;
+    known = { answers: new Map(), test: a => listed && patterns.some(matches => matches(a)) !== negated };
+    ACTION_MATCHES.set(statement, known);
+  }
+  let answer = known.answers.get(action);
+  if (answer === undefined) {
+    answer = known.test(action);
+    known.answers.set(action, answer);
+  }
+  return answer;
 }
+
+const ACTION_MATCHES = new WeakMap<Statement, { readonly answers: Map<string, boolean>; readonly test: (action: string) => boolean }>();
 
 /**
  * Whether a Deny statement certainly covers every action an Allow pattern (`s3:Put*`) stands for.

@@ -11,7 +11,7 @@ import { policyName } from '../model/resolved-resource';
 import { boundaryAllows, patternsOverlap } from '../policy/boundary';
 import { ActionCatalog } from '../policy/catalog';
 import { PolicyDocument, Statement } from '../policy/document';
-import { globCovers, globMatch, hasWildcard } from '../policy/glob';
+import { globCovers, globMatcher, hasWildcard } from '../policy/glob';
 import { statementMatchesAction } from '../policy/permissions';
 
 /**
@@ -47,9 +47,11 @@ function candidateActions(s: Statement, pattern: string, expanded: readonly stri
   for (const allowed of s.actions) {
     if (!patternsOverlap(allowed, pattern)) continue;
     if (hasWildcard(allowed) && globCovers(pattern, allowed)) {
-      for (const a of ActionCatalog.get().expand(allowed)) if (globMatch(pattern, a.name)) out.add(a.name);
+      const matches = globMatcher(pattern);
+      for (const a of ActionCatalog.get().expand(allowed)) if (matches(a.name)) out.add(a.name);
     } else {
-      for (const a of all) if (globMatch(allowed, a)) out.add(a);
+      const matches = globMatcher(allowed);
+      for (const a of all) if (matches(a)) out.add(a);
     }
   }
   return [...out];
