@@ -11,7 +11,7 @@
  * intersection. So an escalation is never hidden by a boundary that might let it through, and a
  * grant is only called dead when no request of it can pass.
  */
-import { BoundedStringCache } from './bounded-cache';
+import { BoundedStringCache, remembered } from './bounded-cache';
 import { ActionCatalog } from './catalog';
 import { PolicyDocument, Statement } from './document';
 import { globCovers, globMatch, hasWildcard } from './glob';
@@ -132,30 +132,12 @@ const overlapsCache = new BoundedStringCache<Map<string, boolean>>(MAX_CACHED);
 /** Whether a request for the action can name some resource of the pattern. */
 function requestCanName(request: ReturnType<ActionCatalog['requestResources']>, pattern: string): boolean {
   if (!request) return true;
-  let byRequest = canNameCache.get(pattern);
-  if (!byRequest) {
-    byRequest = new Map();
-    canNameCache.set(pattern, byRequest);
-  }
-  let can = byRequest.get(request);
-  if (can === undefined) {
-    can = (request.unscoped && matchesStar(pattern)) || request.arns.some(arn => resourcesOverlap(arn, pattern));
-    byRequest.set(request, can);
-  }
-  return can;
+  return remembered(canNameCache.getOrSet(pattern, () => new Map()), request,
+    () => (request.unscoped && matchesStarCache.getOrSet(pattern, p => globMatch(p, '*'))) || request.arns.some(arn => resourcesOverlap(arn, pattern)));
 }
-
-const matchesStarCache = new BoundedStringCache<boolean>(MAX_CACHED);
 
 /** Whether a pattern matches `*`, the resource of requests without a resource type. */
-function matchesStar(pattern: string): boolean {
-  let matches = matchesStarCache.get(pattern);
-  if (matches === undefined) {
-    matches = globMatch(pattern, '*');
-    matchesStarCache.set(pattern, matches);
-  }
-  return matches;
-}
+const matchesStarCache = new BoundedStringCache<boolean>(MAX_CACHED);
 
 /**
  * A resource as a pattern over the strings it may stand for: a placeholder (`<Bucket.Arn>`, a
@@ -164,12 +146,7 @@ function matchesStar(pattern: string): boolean {
 function asPattern(resource: string): string {
   if (resource.startsWith('NotResource:')) return '*';
   if (!resource.includes('<') && !resource.includes('${')) return resource;
-  let pattern = patternCache.get(resource);
-  if (pattern === undefined) {
-    pattern = resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*');
-    patternCache.set(resource, pattern);
-  }
-  return pattern;
+  return patternCache.getOrSet(resource, r => r.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'));
 }
 
 /**
@@ -180,17 +157,7 @@ function asPattern(resource: string): string {
 export function resourcesOverlap(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
   // Kept by the second pattern (a grant's), then the first (an ARN format or a boundary's).
-  let byFirst = overlapsCache.get(b);
-  if (!byFirst) {
-    byFirst = new Map();
-    overlapsCache.set(b, byFirst);
-  }
-  let overlaps = byFirst.get(a);
-  if (overlaps === undefined) {
-    overlaps = computeResourcesOverlap(a, b);
-    byFirst.set(a, overlaps);
-  }
-  return overlaps;
+  return remembered(overlapsCache.getOrSet(b, () => new Map()), a, () => computeResourcesOverlap(a, b));
 }
 
 function computeResourcesOverlap(a: string, b: string): boolean {

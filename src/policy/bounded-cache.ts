@@ -14,9 +14,29 @@ export class BoundedStringCache<V> {
     return key.length > this.longKeyLength ? this.long.get(key) : this.short.get(key);
   }
 
+  /** The value under `key`, computed and kept on first use. */
+  public getOrSet(key: string, compute: (key: string) => V): V {
+    let value = this.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      this.set(key, value);
+    }
+    return value;
+  }
+
   public set(key: string, value: V): void {
     const map = key.length > this.longKeyLength ? this.long : this.short;
     if (map.size >= (map === this.long ? this.maxLongKeys : this.maxEntries)) map.clear();
     map.set(key, value);
   }
+}
+
+/** `map`'s value under `key`, computed and kept on first use (`undefined` is never kept). */
+export function remembered<K, V>(map: Map<K, V>, key: K, compute: (key: K) => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = compute(key);
+    map.set(key, value);
+  }
+  return value;
 }

@@ -26,9 +26,11 @@
  * code unit, as the former `i`-flag, non-Unicode regular expressions did.
  */
 
+import { BoundedStringCache } from './bounded-cache';
+
 const STAR = 42; // '*'
-const MAX_OVERLAP_PAIRS = 1_000_000;
 const QUESTION = 63; // '?'
+const MAX_OVERLAP_PAIRS = 1_000_000;
 
 /** Whether `value` matches the IAM wildcard `pattern`, ignoring case; `value` is taken literally. */
 export function globMatch(pattern: string, value: string): boolean {
@@ -67,19 +69,11 @@ export function hasWildcard(value: string): boolean {
 // Long values (a Resource of thousands of characters) are matched against many patterns in a row:
 // the latest few are folded once.
 const LONG_VALUE = 1_000;
-const foldedLongValues = new Map<string, string>();
-const MAX_FOLDED_LONG_VALUES = 16;
+const foldedLongValues = new BoundedStringCache<string>(0, LONG_VALUE);
 
 /** Lower-cases each UTF-16 code unit on its own, so the length never changes. */
 function foldCase(value: string): string {
-  if (value.length <= LONG_VALUE) return foldCaseUncached(value);
-  let folded = foldedLongValues.get(value);
-  if (folded === undefined) {
-    if (foldedLongValues.size >= MAX_FOLDED_LONG_VALUES) foldedLongValues.clear();
-    folded = foldCaseUncached(value);
-    foldedLongValues.set(value, folded);
-  }
-  return folded;
+  return value.length <= LONG_VALUE ? foldCaseUncached(value) : foldedLongValues.getOrSet(value, foldCaseUncached);
 }
 
 function foldCaseUncached(value: string): string {

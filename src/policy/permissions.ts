@@ -6,7 +6,7 @@
  * covers both the action and the resource.
  */
 import { boundaryAllows } from './boundary';
-import { BoundedStringCache } from './bounded-cache';
+import { BoundedStringCache, remembered } from './bounded-cache';
 import { ActionCatalog } from './catalog';
 import { isNarrowingTest, PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
@@ -58,12 +58,7 @@ export function statementMatchesAction(statement: Statement, action: string): bo
     known = { answers: new Map(), test: a => listed && patterns.some(matches => matches(a)) !== negated };
     ACTION_MATCHES.set(statement, known);
   }
-  let answer = known.answers.get(action);
-  if (answer === undefined) {
-    answer = known.test(action);
-    known.answers.set(action, answer);
-  }
-  return answer;
+  return remembered(known.answers, action, known.test);
 }
 
 const ACTION_MATCHES = new WeakMap<Statement, { readonly answers: Map<string, boolean>; readonly test: (action: string) => boolean }>();
@@ -107,13 +102,10 @@ export function deniedEverywhere(denies: readonly Statement[], actionPattern: st
 const escalationMatchCache = new BoundedStringCache<readonly number[]>(50_000);
 
 function escalationActionsMatchedBy(pattern: string): readonly number[] {
-  let hits = escalationMatchCache.get(pattern);
-  if (!hits) {
-    const matches = globMatcher(pattern);
-    hits = ESCALATION_ACTIONS.flatMap((a, i) => (matches(a) ? [i] : []));
-    escalationMatchCache.set(pattern, hits);
-  }
-  return hits;
+  return escalationMatchCache.getOrSet(pattern, p => {
+    const matches = globMatcher(p);
+    return ESCALATION_ACTIONS.flatMap((a, i) => (matches(a) ? [i] : []));
+  });
 }
 
 /** `"Action": "*"`: reported once as such (LP1) rather than as every escalation it allows. */

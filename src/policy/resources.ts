@@ -4,7 +4,7 @@
  * a path (`role/app/*`), a policy variable (`user/${aws:username}`) or a placeholder
  * (`<Bucket.Arn>/*`) bounds the resource; a value unknown before deployment (`<?Parameter:Name>`) does not.
  */
-import { BoundedStringCache } from './bounded-cache';
+import { BoundedStringCache, remembered } from './bounded-cache';
 import { ActionCatalog, ActionInfo, ResourceTypeArn } from './catalog';
 import { isResourceTagScoped, Statement } from './document';
 import { globCovers, globMatch, globOverlaps, hasWildcard } from './glob';
@@ -16,12 +16,7 @@ const unboundedCache = new BoundedStringCache<boolean>(MAX_CACHED);
 export function isUnboundedResource(resource: string): boolean {
   if (resource === '*') return true;
   if (!hasWildcard(resource) && !resource.includes('<?')) return false;
-  let result = unboundedCache.get(resource);
-  if (result === undefined) {
-    result = computeUnbounded(resource);
-    unboundedCache.set(resource, result);
-  }
-  return result;
+  return unboundedCache.getOrSet(resource, computeUnbounded);
 }
 
 /**
@@ -69,20 +64,17 @@ function isArn(value: string): boolean {
  * long must not be rewritten for each.
  */
 function formsOf(resource: string): ResourceForms {
-  let forms = formsCache.get(resource);
-  if (!forms) {
+  return formsCache.getOrSet(resource, () => {
     // A value unknown before deployment (`<?Parameter:Name>`) may be anything, `*` included: for a
     // bound, the conservative reading is a wildcard. Other placeholders name one specific thing.
     const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
-    forms = {
+    return {
       masked,
       pattern: resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'),
       matchesStar: globMatch(masked, '*'),
       nameable: new Map(),
     };
-    formsCache.set(resource, forms);
-  }
-  return forms;
+  });
 }
 
 function computeUnbounded(resource: string): boolean {
@@ -177,17 +169,7 @@ export function resourcesApplyTo(statement: Statement, action: ActionInfo): bool
 /** How one resource string stands to one catalog action (memoized: apps repeat both). */
 export function judgeResource(resource: string, action: ActionInfo): ResourceJudgement {
   // By resource, then action: no key joining the two (a resource may be thousands of characters).
-  let byAction = judgementCache.get(resource);
-  if (!byAction) {
-    byAction = new Map();
-    judgementCache.set(resource, byAction);
-  }
-  let judged = byAction.get(action.key);
-  if (!judged) {
-    judged = computeJudgement(resource, action);
-    byAction.set(action.key, judged);
-  }
-  return judged;
+  return remembered(judgementCache.getOrSet(resource, () => new Map()), action.key, () => computeJudgement(resource, action));
 }
 
 function computeJudgement(resource: string, action: ActionInfo): ResourceJudgement {
@@ -206,12 +188,7 @@ function computeJudgement(resource: string, action: ActionInfo): ResourceJudgeme
   let applies = false;
   for (const type of types) {
     // The same types come back for every action of a service.
-    let can = nameable.get(type.arn);
-    if (can === undefined) {
-      can = canName(forms, type);
-      nameable.set(type.arn, can);
-    }
-    if (!can) continue;
+    if (!remembered(nameable, type.arn, () => canName(forms, type))) continue;
     applies = true;
     const why = unboundedWithin(resource, type, action);
     if (why) return { applies, why };

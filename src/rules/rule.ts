@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import type { ResolvedResource } from './context';
+import { BoundedStringCache } from '../policy/bounded-cache';
 
 // Read once: cdk-nag's index exports its enums through getters, and every rule returns one per resource.
 const COMPLIANT = NagRuleCompliance.COMPLIANT;
@@ -77,21 +78,11 @@ export function sanitizeFinding(finding: string): string {
   // Every rule's findings and every message's lookup of them pass here: most need no change, and
   // the same findings (`Action::iam:PassRole`) come back thousands of times in a large app.
   if (finding.length <= MAX_FINDING_LENGTH && !NEEDS_SANITIZING.test(finding)) return finding;
-  // A 100,000-character action is sanitized each time rather than kept as a key.
-  if (finding.length > MAX_SANITIZED_KEY_LENGTH) return sanitizeUncached(finding);
-  let known = SANITIZED.get(finding);
-  if (known === undefined) {
-    if (SANITIZED.size >= MAX_SANITIZED) SANITIZED.clear();
-    known = sanitizeUncached(finding);
-    SANITIZED.set(finding, known);
-  }
-  return known;
+  return SANITIZED.getOrSet(finding, sanitizeUncached);
 }
 
 const NEEDS_SANITIZING = /[\s[\](){}]/;
-const SANITIZED = new Map<string, string>();
-const MAX_SANITIZED = 10_000;
-const MAX_SANITIZED_KEY_LENGTH = 1_000;
+const SANITIZED = new BoundedStringCache<string>(10_000);
 
 function sanitizeUncached(finding: string): string {
   let out = finding.replace(/\s+/g, '-');
