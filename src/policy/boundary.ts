@@ -11,7 +11,7 @@
  * intersection. So an escalation is never hidden by a boundary that might let it through, and a
  * grant is only called dead when no request of it can pass.
  */
-import { BoundedStringCache, remembered } from './bounded-cache';
+import { BoundedPairCache, BoundedStringCache } from './bounded-cache';
 import { ActionCatalog } from './catalog';
 import { PolicyDocument, Statement } from './document';
 import { globCovers, globMatch, hasWildcard } from './glob';
@@ -125,14 +125,14 @@ type RequestResources = NonNullable<ReturnType<ActionCatalog['requestResources']
 // A grant's pattern is asked about against every action a statement or boundary reaches: what is
 // computed from the pattern alone is kept per pattern (long ones only while they are analysed).
 const MAX_CACHED = 50_000;
-const canNameCache = new BoundedStringCache<Map<RequestResources, boolean>>(MAX_CACHED);
+const canNameCache = new BoundedPairCache<RequestResources, boolean>(MAX_CACHED);
 const patternCache = new BoundedStringCache<string>(MAX_CACHED);
-const overlapsCache = new BoundedStringCache<Map<string, boolean>>(MAX_CACHED);
+const overlapsCache = new BoundedPairCache<string, boolean>(MAX_CACHED);
 
 /** Whether a request for the action can name some resource of the pattern. */
 function requestCanName(request: ReturnType<ActionCatalog['requestResources']>, pattern: string): boolean {
   if (!request) return true;
-  return remembered(canNameCache.getOrSet(pattern, () => new Map()), request,
+  return canNameCache.getOrSet(pattern, request,
     () => (request.unscoped && matchesStarCache.getOrSet(pattern, p => globMatch(p, '*'))) || request.arns.some(arn => resourcesOverlap(arn, pattern)));
 }
 
@@ -157,7 +157,7 @@ function asPattern(resource: string): string {
 export function resourcesOverlap(a: string, b: string): boolean {
   if (a === '*' || b === '*') return true;
   // Kept by the second pattern (a grant's), then the first (an ARN format or a boundary's).
-  return remembered(overlapsCache.getOrSet(b, () => new Map()), a, () => computeResourcesOverlap(a, b));
+  return overlapsCache.getOrSet(b, a, () => computeResourcesOverlap(a, b));
 }
 
 function computeResourcesOverlap(a: string, b: string): boolean {

@@ -24,6 +24,11 @@ export class BoundedStringCache<V> {
     return value;
   }
 
+  public clear(): void {
+    this.short.clear();
+    this.long.clear();
+  }
+
   public set(key: string, value: V): void {
     const map = key.length > this.longKeyLength ? this.long : this.short;
     if (map.size >= (map === this.long ? this.maxLongKeys : this.maxEntries)) map.clear();
@@ -31,12 +36,33 @@ export class BoundedStringCache<V> {
   }
 }
 
-/** `map`'s value under `key`, computed and kept on first use (`undefined` is never kept). */
-export function remembered<K, V>(map: Map<K, V>, key: K, compute: (key: K) => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = compute(key);
-    map.set(key, value);
+/**
+ * A memo keyed by a string from the policies under analysis and a second key (an action, an ARN
+ * format), bounded in all: past `maxEntries` values it starts over, however they are spread over
+ * the first keys (a NotAction statement asks about every action of the catalog).
+ */
+export class BoundedPairCache<K, V> {
+  private readonly byFirst: BoundedStringCache<Map<K, V>>;
+  private entries = 0;
+
+  constructor(private readonly maxEntries: number) {
+    this.byFirst = new BoundedStringCache(maxEntries);
   }
-  return value;
+
+  /** The value under both keys, computed and kept on first use. */
+  public getOrSet(first: string, second: K, compute: () => V): V {
+    let bySecond = this.byFirst.getOrSet(first, () => new Map());
+    let value = bySecond.get(second);
+    if (value === undefined) {
+      if (this.entries >= this.maxEntries) {
+        this.byFirst.clear();
+        this.entries = 0;
+        bySecond = this.byFirst.getOrSet(first, () => new Map());
+      }
+      value = compute();
+      bySecond.set(second, value);
+      this.entries++;
+    }
+    return value;
+  }
 }

@@ -6,7 +6,7 @@
  * covers both the action and the resource.
  */
 import { boundaryAllows } from './boundary';
-import { BoundedStringCache, remembered } from './bounded-cache';
+import { BoundedStringCache } from './bounded-cache';
 import { ActionCatalog } from './catalog';
 import { isNarrowingTest, PolicyDocument, Statement } from './document';
 import { ESCALATION_ACTION_INDEX, ESCALATION_ACTIONS, EscalationMatch, PASS_ROLE, PassTargets, satisfiedRows } from './escalation';
@@ -49,19 +49,19 @@ function escalationResources(statement: Statement, action: string, unbounded: re
 /** Whether the statement's Action/NotAction element matches one concrete action. */
 export function statementMatchesAction(statement: Statement, action: string): boolean {
   // A boundary's or a Deny's statements are asked about each action of a grant, often thousands
-  // (`*:*`): answers are kept per statement, with its patterns prepared once.
-  let known = ACTION_MATCHES.get(statement);
-  if (!known) {
+  // (`*:*`): their patterns are prepared once per statement.
+  let matches = ACTION_MATCHERS.get(statement);
+  if (!matches) {
     const patterns = (statement.actions ?? statement.notActions ?? []).map(globMatcher);
-    const negated = !statement.actions && statement.notActions !== undefined;
     const listed = statement.actions !== undefined || statement.notActions !== undefined;
-    known = { answers: new Map(), test: a => listed && patterns.some(matches => matches(a)) !== negated };
-    ACTION_MATCHES.set(statement, known);
+    const negated = statement.actions === undefined && statement.notActions !== undefined;
+    matches = a => listed && patterns.some(matcher => matcher(a)) !== negated;
+    ACTION_MATCHERS.set(statement, matches);
   }
-  return remembered(known.answers, action, known.test);
+  return matches(action);
 }
 
-const ACTION_MATCHES = new WeakMap<Statement, { readonly answers: Map<string, boolean>; readonly test: (action: string) => boolean }>();
+const ACTION_MATCHERS = new WeakMap<Statement, (action: string) => boolean>();
 
 /**
  * Whether a Deny statement certainly covers every action an Allow pattern (`s3:Put*`) stands for.

@@ -4,7 +4,7 @@
  * a path (`role/app/*`), a policy variable (`user/${aws:username}`) or a placeholder
  * (`<Bucket.Arn>/*`) bounds the resource; a value unknown before deployment (`<?Parameter:Name>`) does not.
  */
-import { BoundedStringCache, remembered } from './bounded-cache';
+import { BoundedPairCache, BoundedStringCache } from './bounded-cache';
 import { ActionCatalog, ActionInfo, ResourceTypeArn } from './catalog';
 import { isResourceTagScoped, Statement } from './document';
 import { globCovers, globMatch, globOverlaps, hasWildcard } from './glob';
@@ -45,13 +45,13 @@ interface ResourceForms {
   readonly pattern: string;
   /** Whether {@link masked} matches `*`, the resource IAM authorizes actions without a resource type against. */
   readonly matchesStar: boolean;
-  /** Whether {@link pattern} can name a resource of a type, by the type's ARN format (filled as types are asked). */
-  readonly nameable: Map<string, boolean>;
   /** {@link pattern}'s ARN fields (see `fieldsOf`), split on first use; null when it has fewer than six. */
   fields?: readonly string[] | null;
 }
 
 const formsCache = new BoundedStringCache<ResourceForms>(MAX_CACHED);
+/** Whether a resource's pattern can name a resource of a type (by the type's ARN format). */
+const nameableCache = new BoundedPairCache<string, boolean>(MAX_CACHED);
 
 /** Whether a string starts with `arn:` in any case (without lower-casing all of it). */
 function isArn(value: string): boolean {
@@ -72,7 +72,6 @@ function formsOf(resource: string): ResourceForms {
       masked,
       pattern: resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'),
       matchesStar: globMatch(masked, '*'),
-      nameable: new Map(),
     };
   });
 }
@@ -124,7 +123,7 @@ interface ResourceJudgement {
 
 const NOT_APPLICABLE: ResourceJudgement = Object.freeze({ applies: false });
 const BOUNDED: ResourceJudgement = Object.freeze({ applies: true });
-const judgementCache = new BoundedStringCache<Map<string, ResourceJudgement>>(MAX_CACHED);
+const judgementCache = new BoundedPairCache<string, ResourceJudgement>(MAX_CACHED);
 
 const UNKNOWN_VALUE = 'it holds a parameter value unknown before deployment, which may be `*`';
 
@@ -169,14 +168,14 @@ export function resourcesApplyTo(statement: Statement, action: ActionInfo): bool
 /** How one resource string stands to one catalog action (memoized: apps repeat both). */
 export function judgeResource(resource: string, action: ActionInfo): ResourceJudgement {
   // By resource, then action: no key joining the two (a resource may be thousands of characters).
-  return remembered(judgementCache.getOrSet(resource, () => new Map()), action.key, () => computeJudgement(resource, action));
+  return judgementCache.getOrSet(resource, action.key, () => computeJudgement(resource, action));
 }
 
 function computeJudgement(resource: string, action: ActionInfo): ResourceJudgement {
   if (resource === '*') return { applies: true, why: '`*` is every resource' };
   // For "could it match": a placeholder or policy variable may stand for anything.
   const forms = formsOf(resource);
-  const { matchesStar, nameable } = forms;
+  const { matchesStar } = forms;
   const arns = ActionCatalog.get().resourceTypeArns(action.service);
   const types = action.resourceTypes.map(t => arns.get(t)).filter((t): t is ResourceTypeArn => t !== undefined);
   if (types.length === 0) {
@@ -188,7 +187,7 @@ function computeJudgement(resource: string, action: ActionInfo): ResourceJudgeme
   let applies = false;
   for (const type of types) {
     // The same types come back for every action of a service.
-    if (!remembered(nameable, type.arn, () => canName(forms, type))) continue;
+    if (!nameableCache.getOrSet(resource, type.arn, () => canName(forms, type))) continue;
     applies = true;
     const why = unboundedWithin(resource, type, action);
     if (why) return { applies, why };

@@ -1,4 +1,4 @@
-import { BoundedStringCache } from '../../src/policy/bounded-cache';
+import { BoundedPairCache, BoundedStringCache } from '../../src/policy/bounded-cache';
 
 describe('BoundedStringCache', () => {
   test('keeps ordinary keys up to its size, then starts over', () => {
@@ -19,5 +19,17 @@ describe('BoundedStringCache', () => {
     expect(cache.get(long('x'))).toBe(1);
     cache.set(long('z'), 3);
     expect([cache.get(long('x')), cache.get(long('y')), cache.get(long('z')), cache.get('short')]).toEqual([undefined, undefined, 3, 0]);
+  });
+});
+
+describe('BoundedPairCache', () => {
+  test('computes once per pair, and starts over past its size whatever the first keys', () => {
+    const cache = new BoundedPairCache<string, number>(3);
+    let computed = 0;
+    const get = (a: string, b: string) => cache.getOrSet(a, b, () => ++computed);
+    expect([get('r', 'x'), get('r', 'y'), get('r', 'x')]).toEqual([1, 2, 1]);
+    // Three values are kept under one first key: the fourth starts over.
+    expect([get('r', 'z'), get('s', 'x')]).toEqual([3, 4]);
+    expect(get('r', 'x')).toBe(5);
   });
 });
