@@ -218,8 +218,7 @@ export class ResourceModel {
     const key = assignmentKey(assignment);
     const whole = key === '' ? this.defaultProperties : this.evaluated?.get(key);
     if (whole) return whole;
-    // Properties given as one intrinsic (an Fn::If around all of them) are evaluated whole.
-    for (const name in this.raw) if (name === 'Ref' || name.startsWith('Fn::')) return this.propertiesUnder(assignment);
+    if (this.propertiesAreOneIntrinsic()) return this.propertiesUnder(assignment);
     const out: { [name: string]: unknown } = {};
     for (const name of names) {
       if (!Object.prototype.hasOwnProperty.call(this.raw, name)) continue;
@@ -232,8 +231,14 @@ export class ResourceModel {
   /** One property under the default assignment (see {@link propertiesNamed}). */
   public propertyByDefault(name: string): unknown {
     if (this.defaultProperties) return this.defaultProperties[name];
-    for (const key in this.raw) if (key === 'Ref' || key.startsWith('Fn::')) return this.propertiesUnder(DEFAULT_ASSIGNMENT)[name];
+    if (this.propertiesAreOneIntrinsic()) return this.propertiesUnder(DEFAULT_ASSIGNMENT)[name];
     return Object.prototype.hasOwnProperty.call(this.raw, name) ? this.stack.evaluate(this.raw[name], DEFAULT_ASSIGNMENT) : undefined;
+  }
+
+  /** Properties given as one intrinsic (an Fn::If around all of them): they are evaluated whole, never one by one. */
+  private propertiesAreOneIntrinsic(): boolean {
+    for (const name in this.raw) if (name === 'Ref' || name.startsWith('Fn::')) return true;
+    return false;
   }
 
   /** Computes `compute()` once per key for this resource (analyses shared by every rule). */

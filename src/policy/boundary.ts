@@ -16,6 +16,7 @@ import { ActionCatalog } from './catalog';
 import { PolicyDocument, Statement } from './document';
 import { globCovers, globMatch, hasWildcard } from './glob';
 import { statementMatchesAction } from './permissions';
+import { resourcePattern } from './resources';
 
 /** Part of a grant the boundary lets through: an action on resources allowed by one boundary statement. */
 export interface BoundaryPiece {
@@ -126,7 +127,6 @@ type RequestResources = NonNullable<ReturnType<ActionCatalog['requestResources']
 // computed from the pattern alone is kept per pattern (long ones only while they are analysed).
 const MAX_CACHED = 50_000;
 const canNameCache = new BoundedPairCache<RequestResources, boolean>(MAX_CACHED);
-const patternCache = new BoundedStringCache<string>(MAX_CACHED);
 const overlapsCache = new BoundedPairCache<string, boolean>(MAX_CACHED);
 
 /** Whether a request for the action can name some resource of the pattern. */
@@ -139,14 +139,9 @@ function requestCanName(request: ReturnType<ActionCatalog['requestResources']>, 
 /** Whether a pattern matches `*`, the resource of requests without a resource type. */
 const matchesStarCache = new BoundedStringCache<boolean>(MAX_CACHED);
 
-/**
- * A resource as a pattern over the strings it may stand for: a placeholder (`<Bucket.Arn>`, a
- * value unknown before deployment) or a policy variable (`${aws:username}`) may be anything.
- */
+/** A resource as a pattern over the strings it may stand for; NotResource reaches everything. */
 function asPattern(resource: string): string {
-  if (resource.startsWith('NotResource:')) return '*';
-  if (!resource.includes('<') && !resource.includes('${')) return resource;
-  return patternCache.getOrSet(resource, r => r.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'));
+  return resource.startsWith('NotResource:') ? '*' : resourcePattern(resource);
 }
 
 /**

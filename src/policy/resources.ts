@@ -70,10 +70,22 @@ function formsOf(resource: string): ResourceForms {
     const masked = resource.replace(/<\?[^<>]*>/g, '*').replace(/<[^<>]*>/g, 'PLACEHOLDER').replace(/\$\{[^}]*\}/g, 'VARIABLE');
     return {
       masked,
-      pattern: resource.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'),
+      pattern: resourcePattern(resource),
       matchesStar: globMatch(masked, '*'),
     };
   });
+}
+
+const patternCache = new BoundedStringCache<string>(MAX_CACHED);
+
+/**
+ * A resource as a wildcard pattern over the strings it may stand for: a placeholder
+ * (`<Bucket.Arn>`, a value unknown before deployment) or a policy variable (`${aws:username}`) may
+ * be anything, and a run of `*` is one `*`.
+ */
+export function resourcePattern(resource: string): string {
+  if (!resource.includes('<') && !resource.includes('${') && !resource.includes('**')) return resource;
+  return patternCache.getOrSet(resource, r => r.replace(/<[^<>]*>/g, '*').replace(/\$\{[^}]*\}/g, '*').replace(/\*{2,}/g, '*'));
 }
 
 function computeUnbounded(resource: string): boolean {
